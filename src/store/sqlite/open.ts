@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Store } from '../../kms/ports/store.js';
+import { MIGRATIONS } from '../migrations/index.js';
+import { SqliteAliasRepository } from './aliases.js';
+import { SqliteIdentityRepository } from './identities.js';
+import { SqliteKeyRepository } from './keys.js';
+import { SqliteMetaRepository } from './meta.js';
+import { migrateSqlite } from './migrate.js';
+import { SqliteTagRepository } from './tags.js';
+
+const MEMORY = ':memory:';
+
+/**
+ * Opens (creating if needed) the database file, sets the pragmas and applies migrations.
+ * `:memory:` gives a private in-memory database, handy for unit tests of other layers.
+ */
+export function openSqliteStore(path: string): Store {
+  if (path !== MEMORY) {
+    // 0700: the file holds key policies, wrapped key blobs and sealed access-key secrets.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  }
+  const db = new Database(path);
+  try {
+    // busy_timeout first: the journal-mode switch itself waits for other processes' locks.
+    db.pragma('busy_timeout = 5000');
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (path !== MEMORY && mode !== 'wal') {
+      throw new Error(`SQLite refused WAL journal mode for ${path} (got ${String(mode)}); is it on a network filesystem?`);
+    }
+    // FULL: a commit is durable once it returns (the audit log relies on it being fail-closed).
+    db.pragma('synchronous = FULL');
+    // Per connection and off by default; the cascading deletes of a key's rows depend on it.
+    db.pragma('foreign_keys = ON');
+    migrateSqlite(db, MIGRATIONS, Date.now);
+    return new SqliteStore(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly keys: SqliteKeyRepository;
+  readonly aliases: SqliteAliasRepository;
+  readonly tags: SqliteTagRepository;
+  readonly identities: SqliteIdentityRepository;
+  readonly meta: SqliteMetaRepository;
+  private readonly pingStmt: Database.Statement<[], unknown>;
+
+  constructor(private readonly db: Database.Database) {
+    this.keys = new SqliteKeyRepository(db);
+    this.aliases = new SqliteAliasRepository(db);
+    this.tags = new SqliteTagRepository(db);
+    this.identities = new SqliteIdentityRepository(db);
+    this.meta = new SqliteMetaRepository(db);
+    this.pingStmt = db.prepare('SELECT 1');
+  }
+
+  async ping(): Promise<void> {
+    this.pingStmt.get();
+  }
+
+  async close(): Promise<void> {
+    // Closing twice is harmless in better-sqlite3; later calls on the store throw "not open".
+    if (this.db.open) this.db.close();
+  }
+}
