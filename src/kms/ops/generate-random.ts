@@ -1,0 +1,15 @@
+/** GenerateRandom (AWS KMS API Reference: GenerateRandom): 1–1024 bytes from the token's RNG. */
+import type { OpContext } from '../context.js';
+import type { GenerateRandomRequest, GenerateRandomResponse } from '../model/api-shapes.js';
+import { CustomKeyStoreNotFoundException, UnsupportedOperationException, ValidationException } from '../errors.js';
+
+export async function generateRandom(ctx: OpContext, input: GenerateRandomRequest): Promise<GenerateRandomResponse> {
+  if (input.NumberOfBytes === undefined) throw new ValidationException('NumberOfBytes is required.');
+  if (input.CustomKeyStoreId !== undefined) {
+    throw new CustomKeyStoreNotFoundException(`Custom key store ${input.CustomKeyStoreId} does not exist.`);
+  }
+  if (input.Recipient !== undefined) {
+    throw new UnsupportedOperationException('Recipient (Nitro Enclaves attestation) is not supported.');
+  }
+  return { Plaintext: await ctx.deps.hsm.generateRandom(input.NumberOfBytes) };
+}
