@@ -13,6 +13,7 @@ export interface DataKeyInput {
   KeySpec?: string;
   NumberOfBytes?: number;
   EncryptionContext?: EncryptionContext;
+  GrantTokens?: string[];
   DryRun?: boolean;
   Recipient?: unknown;
 }
@@ -26,8 +27,8 @@ export async function prepareDataKey(ctx: OpContext, operation: string, input: D
   if (input.Recipient !== undefined) {
     throw new UnsupportedOperationException('Recipient (Nitro Enclaves attestation) is not supported.');
   }
-  const { key } = await resolveKey(ctx, input.KeyId, 'key-or-alias');
-  await authorize(ctx, operation, key);
+  const { key, requestAlias } = await resolveKey(ctx, input.KeyId, 'key-or-alias');
+  await authorize(ctx, operation, key, { encryptionContext: input.EncryptionContext, grantTokens: input.GrantTokens, requestAlias });
   assertUsableForCrypto(key);
   assertSymmetricEncryptKey(key, operation);
   if (input.DryRun) throw new DryRunOperationException();

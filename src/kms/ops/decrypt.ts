@@ -12,7 +12,11 @@ export async function decrypt(ctx: OpContext, input: DecryptRequest): Promise<De
     throw new UnsupportedOperationException('Recipient (Nitro Enclaves attestation) is not supported.');
   }
   const key = await keyForBlob(ctx, requireBlob(input.CiphertextBlob), input.KeyId);
-  await authorize(ctx, 'Decrypt', key);
+  await authorize(ctx, 'Decrypt', key, {
+    encryptionContext: input.EncryptionContext,
+    grantTokens: input.GrantTokens,
+    conditions: { 'kms:EncryptionAlgorithm': input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT' },
+  });
   assertUsableForCrypto(key);
   assertSymmetricEncryptKey(key, 'Decrypt');
   assertSymmetricAlgorithm(key, input.EncryptionAlgorithm);

@@ -6,7 +6,7 @@ import { authorize } from '../authorize.js';
 import { keyMetadata } from '../metadata.js';
 
 export async function describeKey(ctx: OpContext, input: DescribeKeyRequest): Promise<DescribeKeyResponse> {
-  const { key } = await resolveKey(ctx, input.KeyId, 'key-or-alias');
-  await authorize(ctx, 'DescribeKey', key);
+  const { key, requestAlias } = await resolveKey(ctx, input.KeyId, 'key-or-alias');
+  await authorize(ctx, 'DescribeKey', key, { grantTokens: input.GrantTokens, requestAlias });
   return { KeyMetadata: keyMetadata(key) };
 }

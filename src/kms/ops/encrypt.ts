@@ -8,8 +8,13 @@ import { assertSymmetricAlgorithm, assertSymmetricEncryptKey, encryptUnderKey } 
 import { DryRunOperationException } from '../errors.js';
 
 export async function encrypt(ctx: OpContext, input: EncryptRequest): Promise<EncryptResponse> {
-  const { key } = await resolveKey(ctx, input.KeyId, 'key-or-alias');
-  await authorize(ctx, 'Encrypt', key);
+  const { key, requestAlias } = await resolveKey(ctx, input.KeyId, 'key-or-alias');
+  await authorize(ctx, 'Encrypt', key, {
+    encryptionContext: input.EncryptionContext,
+    grantTokens: input.GrantTokens,
+    requestAlias,
+    conditions: { 'kms:EncryptionAlgorithm': input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT' },
+  });
   assertUsableForCrypto(key);
   assertSymmetricEncryptKey(key, 'Encrypt');
   assertSymmetricAlgorithm(key, input.EncryptionAlgorithm);

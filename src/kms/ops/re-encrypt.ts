@@ -16,13 +16,18 @@ import { zero } from '../../lib/bytes.js';
 
 export async function reEncrypt(ctx: OpContext, input: ReEncryptRequest): Promise<ReEncryptResponse> {
   const source = await keyForBlob(ctx, requireBlob(input.CiphertextBlob), input.SourceKeyId);
-  await authorize(ctx, 'ReEncryptFrom', source);
+  await authorize(ctx, 'ReEncryptFrom', source, { encryptionContext: input.SourceEncryptionContext, grantTokens: input.GrantTokens });
   assertUsableForCrypto(source);
   assertSymmetricEncryptKey(source, 'ReEncrypt');
   assertSymmetricAlgorithm(source, input.SourceEncryptionAlgorithm);
 
-  const { key: destination } = await resolveKey(ctx, input.DestinationKeyId, 'key-or-alias');
-  await authorize(ctx, 'ReEncryptTo', destination);
+  const { key: destination, requestAlias } = await resolveKey(ctx, input.DestinationKeyId, 'key-or-alias');
+  await authorize(ctx, 'ReEncryptTo', destination, {
+    encryptionContext: input.DestinationEncryptionContext,
+    grantTokens: input.GrantTokens,
+    requestAlias,
+    conditions: { 'kms:ReEncryptOnSameKey': source.keyId === destination.keyId },
+  });
   assertUsableForCrypto(destination);
   assertSymmetricEncryptKey(destination, 'ReEncrypt');
   assertSymmetricAlgorithm(destination, input.DestinationEncryptionAlgorithm);
