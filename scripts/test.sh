@@ -20,4 +20,6 @@ fi
 export STRONGROOM_REQUIRE_PG=1
 
 npx tsc -p tsconfig.json --noEmit
+# The CLI suite runs the built binary (bin/strongroom.js → dist/).
+npm run build --silent
 npx vitest run "$@"

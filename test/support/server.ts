@@ -29,6 +29,8 @@ export interface TestServerOptions {
   databaseUrl?: string;
   env?: Record<string, string>;
   clock?: Clock;
+  /** Capture the service log (default: silent). */
+  log?: { level: string; destination: NodeJS.WritableStream };
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -43,7 +45,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     STRONGROOM_BOOTSTRAP_SECRET_ACCESS_KEY: TEST_SECRET,
     ...opts.env,
   });
-  const svc = await startService(config, createLogger('silent'), opts.clock);
+  const logger = opts.log ? createLogger(opts.log.level, opts.log.destination) : createLogger('silent');
+  const svc = await startService(config, logger, opts.clock);
   return {
     svc,
     config,
