@@ -1,16 +1,8 @@
 /** The KMS key model as stored; wire shapes are built from it in `kms/ops`. */
 
-export const KEY_STATES = [
-  'Creating',
-  'Enabled',
-  'Disabled',
-  'PendingDeletion',
-  'PendingImport',
-  'PendingReplicaDeletion',
-  'Unavailable',
-  'Updating',
-] as const;
-export type KeyState = (typeof KEY_STATES)[number];
+/** The AWS key states, exactly as the model lists them. */
+export type { KeyState } from './api-shapes.js';
+import type { KeyState } from './api-shapes.js';
 
 export type KeyUsage =
   | 'ENCRYPT_DECRYPT'
