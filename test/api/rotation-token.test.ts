@@ -1,0 +1,3 @@
+import { rotationSuite } from './rotation-suite.js';
+
+rotationSuite('token key storage, SQLite', () => ({ keyStorage: 'token' }));
