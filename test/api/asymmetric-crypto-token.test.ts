@@ -1,0 +1,3 @@
+import { asymmetricCryptoSuite } from './asymmetric-crypto-suite.js';
+
+asymmetricCryptoSuite('token key storage, SQLite', () => ({ keyStorage: 'token' }));

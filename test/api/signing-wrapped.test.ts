@@ -1,0 +1,3 @@
+import { signingSuite } from './signing-suite.js';
+
+signingSuite('wrapped key storage, SQLite', () => ({ keyStorage: 'wrapped' }));
