@@ -15,10 +15,16 @@ import { systemClock } from './lib/time.js';
 import { createHsm, ensureManagedToken } from './hsm/index.js';
 import { openStore } from './store/index.js';
 import { createCredentialResolver } from './kms/identity/credentials.js';
+import { PolicyCache } from './kms/authz/policy-cache.js';
 import { deriveSigningKey } from './auth/index.js';
 import { createRequestListener } from './api/app.js';
 import { bootstrapIdentity, type BootstrapResult } from './bootstrap.js';
-import { sweepExpiredKeys, type SweepResult } from './kms/sweeper.js';
+import type { SweepResult } from './kms/sweeper.js';
+import { startScheduler } from './service-scheduler.js';
+import type { Scheduler } from './kms/scheduler/scheduler.js';
+import { startXks, type RunningXks } from './service-xks.js';
+import { startAudit, type RunningAudit } from './service-audit.js';
+import { xksEvent } from './audit/xks-event.js';
 
 export interface Backends {
   hsm: Hsm;
@@ -53,19 +59,30 @@ export interface RunningService {
   url: string;
   deps: KmsDeps;
   bootstrap: BootstrapResult;
-  /** Runs the deletion sweeper once (it also runs every sweepIntervalMs). */
+  /** Runs the scheduler once and reports its key deletions (it also runs every sweepIntervalMs). */
   sweepNow(): Promise<SweepResult>;
+  /** Rotations, deletions, material expiry (kms/scheduler); runOnce() for a run now. */
+  scheduler: Scheduler;
+  /** The XKS proxy API listeners (STRONGROOM_XKS_CONFIG); reload() re-reads its config file. */
+  xks?: RunningXks;
+  /** The audit trail of this node (its log writes every request's record). */
+  audit: RunningAudit;
   close(): Promise<void>;
 }
 
 export async function startService(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningService> {
   const backends = await openBackends(config, log);
   const { hsm, store } = backends;
+  let closeAudit: () => Promise<void> = async () => {};
   try {
     const bootstrap = await bootstrapIdentity(config, store, hsm, clock.now());
     const deps: KmsDeps = { store, hsm, clock, settings: { partition: config.partition, maxKeysPerAccountRegion: 100_000 } };
+    deps.policyCache = new PolicyCache();
     const credentials = createCredentialResolver(store, hsm, deriveSigningKey);
+    const audit = await startAudit(config, backends, log, clock, credentials);
+    closeAudit = () => audit.close();
     const listener = createRequestListener({
+      audit: audit.auditor,
       kms: deps,
       credentials,
       log,
@@ -78,14 +95,8 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());
     });
-    const sweepNow = async (): Promise<SweepResult> => {
-      const r = await sweepExpiredKeys(deps);
-      if (r.deleted.length > 0) log.info({ deleted: r.deleted }, 'deleted keys whose deletion window ended');
-      for (const f of r.failed) log.error({ keyId: f.keyId, reason: f.error }, 'key deletion failed; will retry');
-      return r;
-    };
-    const sweeper = setInterval(() => void sweepNow().catch((e: unknown) => log.error({ err: e }, 'deletion sweep failed')), config.sweepIntervalMs);
-    sweeper.unref();
+    const xks = config.xks ? await startXks(config.xks, backends, log, { clock, onRequest: (r) => audit.log.append(xksEvent(r)) }).catch((e: unknown) => { server.close(); throw e; }) : undefined;
+    const { scheduler, sweepNow } = startScheduler(deps, config.sweepIntervalMs, log, audit);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     return {
@@ -94,16 +105,23 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       deps,
       bootstrap,
       sweepNow,
+      scheduler,
+      xks,
+      audit,
       async close() {
-        clearInterval(sweeper);
+        await scheduler.stop();
+        await xks?.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        // After the listener: the last records, then the shutdown digest, before the store closes.
+        await audit.close();
         await backends.close();
       },
     };
   } catch (e) {
+    await closeAudit().catch(() => {});
     await backends.close();
     throw e;
   }

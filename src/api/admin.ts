@@ -3,7 +3,12 @@ import { Router } from 'express';
 import type { Hsm } from '../kms/ports/hsm.js';
 import type { Store } from '../kms/ports/store.js';
 
-export function adminRouter(hsm: Hsm, store: Store): Router {
+/** The audit log's state; a node that cannot write audit records is not ready (it refuses requests). */
+export interface AuditReadiness {
+  status(): { ok: boolean };
+}
+
+export function adminRouter(hsm: Hsm, store: Store, audit?: AuditReadiness): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -16,8 +21,9 @@ export function adminRouter(hsm: Hsm, store: Store): Router {
         (e: unknown) => ({ ok: false as const, detail: e instanceof Error ? e.message : String(e) }),
       ),
     ]);
-    const ready = token.ok && db.ok;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', hsm: token, store: { kind: store.kind, ...db } });
+    const auditStatus = audit?.status();
+    const ready = token.ok && db.ok && (auditStatus?.ok ?? true);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', hsm: token, store: { kind: store.kind, ...db }, ...(auditStatus ? { audit: auditStatus } : {}) });
   });
   return r;
 }

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KmsJsonDeps } from './kms-json/handler.js';
 import { createKmsJsonHandler, isKmsJsonRequest } from './kms-json/handler.js';
 import { adminRouter } from './admin.js';
+import { createCloudTrailHandler, isCloudTrailRequest } from './cloudtrail/handler.js';
 
 export type AppDeps = KmsJsonDeps;
 
@@ -17,16 +18,19 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.disable('etag');
   const kms = createKmsJsonHandler(deps);
-  app.use(adminRouter(deps.kms.hsm, deps.kms.store));
+  app.use(adminRouter(deps.kms.hsm, deps.kms.store, deps.audit));
   app.post('/', (req, res) => void kms(req, res));
   return app;
 }
 
 export function createRequestListener(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const kms = createKmsJsonHandler(deps);
+  const cloudtrail = createCloudTrailHandler(deps);
   const app = createApp(deps);
   return (req, res) => {
-    if (isKmsJsonRequest(req)) void kms(req, res);
+    // CloudTrail targets are tested first (one prefix check); everything else with a target is KMS.
+    if (isCloudTrailRequest(req)) void cloudtrail(req, res);
+    else if (isKmsJsonRequest(req)) void kms(req, res);
     else app(req, res);
   };
 }

@@ -29,6 +29,8 @@ export async function serve(config: Config, log: Logger): Promise<void> {
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    // SIGHUP re-reads the XKS config file (credential rotation without a restart).
+    if (svc.xks) process.on('SIGHUP', () => void svc.xks?.reload());
   });
   await svc.close();
 }

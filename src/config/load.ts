@@ -4,6 +4,8 @@
  */
 import { resolve, join } from 'node:path';
 import type { Config } from './types.js';
+import { xksListenerFromEnv } from './xks.js';
+import { auditFromEnv } from './audit.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -20,6 +22,13 @@ function int(env: Env, name: string, def: number, min: number, max: number): num
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
   }
   return n;
+}
+
+function onOff(env: Env, name: string, def: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (raw === 'on' || raw === 'off') return raw === 'on';
+  throw new ConfigError(`${name} must be 'on' or 'off', got '${raw}'`);
 }
 
 function bootstrap(env: Env): Config['bootstrap'] {
@@ -86,9 +95,12 @@ export function loadConfig(env: Env = process.env): Config {
       sessionPoolSize: int(env, 'STRONGROOM_HSM_SESSIONS', 8, 1, 1024),
       sessionWaitMs: int(env, 'STRONGROOM_HSM_SESSION_WAIT_MS', 5000, 1, 600_000),
       handleCacheSize: int(env, 'STRONGROOM_HSM_HANDLE_CACHE', 10_000, 1, 10_000_000),
+      softwareOaep: onOff(env, 'STRONGROOM_HSM_SOFTWARE_OAEP', true),
     },
     bootstrap: bootstrap(env),
     defaultAccountId,
     sweepIntervalMs: int(env, 'STRONGROOM_SWEEP_INTERVAL_MS', 60_000, 100, 86_400_000),
+    audit: auditFromEnv(env),
+    xks: xksListenerFromEnv(env, env.STRONGROOM_HOST || '127.0.0.1'),
   };
 }

@@ -1,4 +1,6 @@
 import type { KeyStorageMode } from '../kms/ports/hsm.js';
+import type { XksListenerConfig } from './xks.js';
+import type { AuditConfig } from './audit.js';
 
 export interface HsmConfig {
   /** Path of the PKCS#11 module (.so). */
@@ -20,6 +22,12 @@ export interface HsmConfig {
   sessionWaitMs: number;
   /** Unwrapped session objects kept per process (wrapped mode). */
   handleCacheSize: number;
+  /**
+   * STRONGROOM_HSM_SOFTWARE_OAEP (on | off, default on): when the token lacks RSA-OAEP with
+   * SHA-256, key import may decode it in process memory (hsm/import-unwrap.ts). Off refuses the
+   * SHA-256 wrapping algorithms instead, for deployments that forbid material outside the token.
+   */
+  softwareOaep?: boolean;
 }
 
 export interface BootstrapCredentials {
@@ -47,4 +55,8 @@ export interface Config {
   defaultAccountId: string;
   /** How often the background deletion sweeper runs, in ms. */
   sweepIntervalMs: number;
+  /** The audit trail: node id, digests, write timeout, sink, retention (src/config/audit.ts). */
+  audit: AuditConfig;
+  /** The XKS proxy API listeners; set when STRONGROOM_XKS_CONFIG names the XKS config file. */
+  xks?: XksListenerConfig;
 }

@@ -19,6 +19,12 @@ import { Runtime } from './runtime.js';
 import { open, openServiceSecret, seal, sealServiceSecret, type SealDeps } from './seal.js';
 import { silentLog, Token, type HsmLog } from './token.js';
 import { WellKnownKeys, type WellKnownKey } from './well-known-keys.js';
+import { createXksHsm } from './xks.js';
+import { createAuditHsm } from './audit.js';
+import { createAsymmetricHsm } from './asymmetric.js';
+import { KeyObjectStore } from './key-objects.js';
+import { createMacHsm } from './mac.js';
+import { createImportsHsm } from './imports.js';
 
 const HEALTH_AAD = Buffer.from('strongroom/health', 'utf8');
 
@@ -71,13 +77,21 @@ export async function createHsm(config: HsmConfig, log?: HsmLog): Promise<Hsm> {
 
 function buildHsm(config: HsmConfig, deps: SealDeps, token: Token, runtime: Runtime): Hsm {
   const { materials } = deps;
+  // Asymmetric private keys and HMAC secrets (key-objects.ts), shared by hsm.asymmetric and hsm.mac.
+  const keyObjects = new KeyObjectStore(token, runtime, deps.keys, config.handleCacheSize);
   const hsm: Hsm = {
     mode: config.keyStorage,
+    xks: createXksHsm(deps, token),
+    audit: createAuditHsm(token, runtime),
+    asymmetric: createAsymmetricHsm({ runtime, objects: keyObjects, mode: config.keyStorage }),
+    mac: createMacHsm({ runtime, objects: keyObjects, mode: config.keyStorage }),
+    imports: createImportsHsm(deps, token, config.keyStorage, { softwareOaep: config.softwareOaep ?? true }),
     generateSymmetricMaterial: (keyId, materialId) =>
       runtime.withSession('generate material', (session) => materials.generate(session, keyId, materialId)),
     seal: (ref, plaintext, aad) => seal(deps, ref, plaintext, aad),
     open: (ref, sealed, aad) => open(deps, ref, sealed, aad),
-    destroyMaterial: (ref: MaterialRef) => materials.destroy(ref),
+    // Any kind of material: symmetric, then asymmetric/HMAC key objects (both idempotent).
+    destroyMaterial: (ref: MaterialRef) => materials.destroy(ref).then(() => keyObjects.destroy(ref)),
     generateRandom: async (length) => {
       if (!Number.isInteger(length) || length < 0) throw new RangeError('length must be a non-negative integer');
       if (length === 0) return Buffer.alloc(0);

@@ -11,7 +11,7 @@
  * Leases count users so an evicted or destroyed object is never destroyed while another thread
  * is deriving from it.
  */
-import type { Handle } from 'pkcs11js';
+import type { Handle, Template } from 'pkcs11js';
 import { HsmKeyNotFoundError, type GeneratedMaterial, type MaterialRef } from '../kms/ports/hsm.js';
 import { asDecryptFailure } from './errors.js';
 import { Lru } from './lru.js';
@@ -88,7 +88,8 @@ export class WrappedMaterialStore implements MaterialStore {
     }
   }
 
-  async lease(ref: MaterialRef): Promise<MaterialLease> {
+  /** `template` describes the unwrapped object (default: derive-only AES; key-objects.ts passes others). */
+  async lease(ref: MaterialRef, template: Template = unwrappedMaterialTemplate()): Promise<MaterialLease> {
     if (!ref.wrapped || ref.wrapped.length === 0) throw new HsmKeyNotFoundError(`material ${ref.materialId} has no wrapped blob`);
     const key = materialKey(ref);
     let entry = this.cache.get(key);
@@ -96,7 +97,7 @@ export class WrappedMaterialStore implements MaterialStore {
       this.cache.take(key); // dead with its generation; never destroy a stale handle number
       entry = undefined;
     }
-    return this.borrow(entry ?? (await this.load(key, ref.wrapped)));
+    return this.borrow(entry ?? (await this.load(key, ref.wrapped, template)));
   }
 
   /** Drops the cached object only: the blob still unwraps (the caller deletes the blob). */
@@ -112,15 +113,15 @@ export class WrappedMaterialStore implements MaterialStore {
     this.keeper = undefined;
   }
 
-  private load(key: string, wrapped: Buffer): Promise<Entry> {
+  private load(key: string, wrapped: Buffer, template: Template): Promise<Entry> {
     const pending = this.inflight.get(key);
     if (pending) return pending;
-    const loading = this.unwrap(key, wrapped).finally(() => this.inflight.delete(key));
+    const loading = this.unwrap(key, wrapped, template).finally(() => this.inflight.delete(key));
     this.inflight.set(key, loading);
     return loading;
   }
 
-  private async unwrap(key: string, wrapped: Buffer): Promise<Entry> {
+  private async unwrap(key: string, wrapped: Buffer, template: Template): Promise<Entry> {
     const unlock = await this.mutex.lock();
     try {
       const keeper = this.currentKeeper();
@@ -128,7 +129,7 @@ export class WrappedMaterialStore implements MaterialStore {
       let handle: Handle;
       keeper.busy = true;
       try {
-        handle = await this.token.p.C_UnwrapKeyAsync(keeper.handle, AES_KEY_WRAP_PAD, domain, wrapped, unwrappedMaterialTemplate());
+        handle = await this.token.p.C_UnwrapKeyAsync(keeper.handle, AES_KEY_WRAP_PAD, domain, wrapped, template);
       } catch (e) {
         // SoftHSM 2.6: a tampered KWP blob fails with CKR_GENERAL_ERROR.
         throw asDecryptFailure(e);

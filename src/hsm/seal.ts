@@ -43,7 +43,7 @@ function random(p: PKCS11, session: PooledSession, length: number): Buffer {
   return p.C_GenerateRandom(session.handle, Buffer.alloc(length));
 }
 
-async function deriveOneTimeKey(
+export async function deriveOneTimeKey(
   deps: SealDeps,
   session: PooledSession,
   ref: MaterialRef,
@@ -58,7 +58,7 @@ async function deriveOneTimeKey(
   }
 }
 
-async function gcmEncrypt(p: PKCS11, session: Handle, key: Handle, iv: Buffer, aad: Buffer, plaintext: Buffer): Promise<Buffer> {
+export async function gcmEncrypt(p: PKCS11, session: Handle, key: Handle, iv: Buffer, aad: Buffer, plaintext: Buffer): Promise<Buffer> {
   p.C_EncryptInit(session, gcmMechanism(iv, aad), key);
   const out = Buffer.alloc(plaintext.length + SEAL_TAG_BYTES);
   // pkcs11js returns a subarray view of `out` (notes §6.8); copy if it is shorter.
@@ -66,7 +66,7 @@ async function gcmEncrypt(p: PKCS11, session: Handle, key: Handle, iv: Buffer, a
   return view.length === out.length ? out : Buffer.from(view);
 }
 
-async function gcmDecrypt(p: PKCS11, session: Handle, key: Handle, iv: Buffer, aad: Buffer, ciphertext: Buffer): Promise<Buffer> {
+export async function gcmDecrypt(p: PKCS11, session: Handle, key: Handle, iv: Buffer, aad: Buffer, ciphertext: Buffer): Promise<Buffer> {
   p.C_DecryptInit(session, gcmMechanism(iv, aad), key);
   // SoftHSM 2.6 GCM decrypt wants room for the whole input (CKR_BUFFER_TOO_SMALL otherwise).
   const out = Buffer.alloc(ciphertext.length);
@@ -83,7 +83,7 @@ async function gcmDecrypt(p: PKCS11, session: Handle, key: Handle, iv: Buffer, a
   }
 }
 
-function destroyQuietly(p: PKCS11, session: Handle, key: Handle | undefined): void {
+export function destroyQuietly(p: PKCS11, session: Handle, key: Handle | undefined): void {
   if (!key) return;
   try {
     p.C_DestroyObject(session, key);

@@ -65,6 +65,21 @@ export function serviceKeyTemplate(): Template {
   ];
 }
 
+export const XKS_HEALTH_KEY_LABEL = 'strongroom-xks-health';
+export const XKS_HEALTH_KEY_ID = Buffer.from('strongroom/xks-health/v1', 'utf8');
+
+/**
+ * The XKS proxy's deep-health key (hsm/xks-health.ts): token-resident, derive-only, never used for
+ * a KMS key or an external key (XKS proxy API spec: health checks on a dedicated test key).
+ */
+export function xksHealthKeyTemplate(): Template {
+  return [
+    ...aesSecret(true, false, ['derive']),
+    { type: pkcs11js.CKA_LABEL, value: XKS_HEALTH_KEY_LABEL },
+    { type: pkcs11js.CKA_ID, value: XKS_HEALTH_KEY_ID },
+  ];
+}
+
 /**
  * Wrapped mode, generation: a session object that exists only long enough to be wrapped once.
  * EXTRACTABLE=true is what C_WrapKey requires (PKCS#11 v2.40 §5.18 C_WrapKey); it has no usage bits.

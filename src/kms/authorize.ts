@@ -1,13 +1,15 @@
 /**
- * Authorization hook called by every operation that touches a key. Until key policies, identity
- * policies and grants are enforced (their own issue), the rule is AWS's default key policy: the
- * owning account has `kms:*`, every other account is denied. `extra` carries what conditions and
- * grants need, so the call sites do not change when they are.
+ * Authorization hook called by every operation that touches a key: the key policy, the caller's
+ * identity policies and the key's grants, evaluated by policy/ (reference §5.10, §5.11; the
+ * machinery is in authz/). An explicit Deny wins; same-account access needs the key policy or
+ * (when the key policy delegates to the account) an identity policy; cross-account access needs
+ * both; a grant allows its operations on its own. Only the operations AWS allows across
+ * accounts accept a key of another account. `extra` carries what conditions and grants need.
  */
 import type { OpContext } from './context.js';
 import type { KeyRecord } from './model/key.js';
 import type { EncryptionContext } from './model/encryption-context.js';
-import { AccessDeniedException } from './errors.js';
+import { requireKeyAccess } from './authz/key-access.js';
 
 export interface AuthorizeExtra {
   /** The request's encryption context (kms:EncryptionContext:*, grant constraints). */
@@ -20,9 +22,6 @@ export interface AuthorizeExtra {
   conditions?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
 }
 
-export async function authorize(ctx: OpContext, action: string, key: KeyRecord, _extra: AuthorizeExtra = {}): Promise<void> {
-  if (key.accountId === ctx.caller.accountId) return;
-  throw new AccessDeniedException(
-    `User: ${ctx.caller.principalArn} is not authorized to perform: kms:${action} on resource: ${key.arn} because no resource-based policy allows the kms:${action} action`,
-  );
+export async function authorize(ctx: OpContext, action: string, key: KeyRecord, extra: AuthorizeExtra = {}): Promise<void> {
+  await requireKeyAccess(ctx, action, key, extra);
 }

@@ -25,6 +25,7 @@ export async function keyForBlob(ctx: OpContext, blob: Buffer, keyIdParam: strin
   }
   const key = await ctx.deps.store.keys.get(keyId);
   if (!key || key.region !== ctx.caller.region) throw new AccessDeniedException(CIPHERTEXT_KEY_NOT_ACCESSIBLE);
+  ctx.resources?.add(key.arn);
   return key;
 }
 

@@ -2,6 +2,8 @@
 import type { Hsm } from './ports/hsm.js';
 import type { Store } from './ports/store.js';
 import type { Clock } from '../lib/time.js';
+import type { PolicyCache } from './authz/policy-cache.js';
+import type { LifecycleEvent } from './scheduler/types.js';
 
 export interface KmsSettings {
   partition: string;
@@ -14,6 +16,10 @@ export interface KmsDeps {
   hsm: Hsm;
   clock: Clock;
   settings: KmsSettings;
+  /** Parsed key and identity policies by text (authz/policy-cache.ts); without it every request parses. */
+  policyCache?: PolicyCache;
+  /** KMS-initiated events (RotateKey, DeleteKey, DeleteExpiredKeyMaterial) for the audit trail (scheduler/types.ts). */
+  onLifecycleEvent?: (event: LifecycleEvent) => Promise<void>;
 }
 
 export interface Caller {
@@ -31,6 +37,8 @@ export interface OpContext {
   deps: KmsDeps;
   caller: Caller;
   requestId: string;
+  /** ARNs of the keys the request touched (resolveKey, keyForBlob add them): the audit record's resources. */
+  resources?: Set<string>;
 }
 
 export const DEFAULT_SETTINGS: KmsSettings = { partition: 'aws', maxKeysPerAccountRegion: 100_000 };

@@ -1,9 +1,11 @@
 /**
  * Key policy documents. The default policy is AWS's, byte for byte (reference §5.9): the owning
- * account gets kms:*, delegating to its identity policies. Evaluation lives in `policy/`.
+ * account gets kms:*, delegating to its identity policies. Grammar and evaluation live in
+ * `policy/`; principal existence and the lockout check in authz/key-policy-checks.ts.
  */
 import { LimitExceededException, MalformedPolicyDocumentException } from './errors.js';
 import { rootArn } from './model/arn.js';
+import { parsePolicy, PolicySyntaxError, type Policy } from '../policy/index.js';
 
 /** AWS's key policy quota: 32 KB. */
 export const MAX_POLICY_BYTES = 32_768;
@@ -24,22 +26,18 @@ export function defaultKeyPolicy(partition: string, accountId: string): string {
 }`;
 }
 
-/** Syntax checks every stored policy must pass; semantic checks come with the policy engine. */
-export function checkPolicyDocument(policy: string): void {
+/**
+ * The size quota (LimitExceededException) and the IAM key-policy grammar
+ * (MalformedPolicyDocumentException with policy/'s message); returns the parsed policy.
+ */
+export function checkPolicyDocument(policy: string, partition = 'aws'): Policy {
   if (Buffer.byteLength(policy, 'utf8') > MAX_POLICY_BYTES) {
     throw new LimitExceededException(`Policy document exceeds the maximum size of ${MAX_POLICY_BYTES} bytes.`);
   }
-  let doc: unknown;
   try {
-    doc = JSON.parse(policy);
-  } catch {
-    throw new MalformedPolicyDocumentException('The policy document is not valid JSON.');
-  }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new MalformedPolicyDocumentException('The policy document must be a JSON object.');
-  }
-  const statement = (doc as Record<string, unknown>).Statement;
-  if (statement === undefined || (typeof statement !== 'object') || statement === null) {
-    throw new MalformedPolicyDocumentException("The policy document must contain a 'Statement' element.");
+    return parsePolicy(policy, 'key', { partition });
+  } catch (e) {
+    if (e instanceof PolicySyntaxError) throw new MalformedPolicyDocumentException(e.message);
+    throw e;
   }
 }

@@ -2,6 +2,7 @@
 import type { KeyRecord } from './model/key.js';
 import type { CustomerMasterKeySpec, KeyMetadata, KeySpec } from './model/api-shapes.js';
 import { toEpochSeconds } from '../lib/time.js';
+import { algorithmFields } from './asymmetric/specs.js';
 
 export function keyMetadata(key: KeyRecord): KeyMetadata {
   const md: KeyMetadata = {
@@ -21,6 +22,8 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
   };
   if (key.keyState === 'PendingDeletion' && key.deletionDate !== undefined) md.DeletionDate = toEpochSeconds(key.deletionDate);
   if (key.keyUsage === 'ENCRYPT_DECRYPT' && key.keySpec === 'SYMMETRIC_DEFAULT') md.EncryptionAlgorithms = ['SYMMETRIC_DEFAULT'];
+  // HMAC, RSA and ECC keys: MacAlgorithms / EncryptionAlgorithms / SigningAlgorithms / KeyAgreementAlgorithms.
+  Object.assign(md, algorithmFields(key.keySpec, key.keyUsage));
   if (key.currentMaterialId) md.CurrentKeyMaterialId = key.currentMaterialId;
   return md;
 }

@@ -44,6 +44,7 @@ async function byId(ctx: OpContext, keyId: string, scope: { partition: string; a
   if (!key || key.accountId !== scope.accountId || key.region !== scope.region) {
     throw new NotFoundException(`Key '${keyArn(scope, keyId)}' does not exist`);
   }
+  ctx.resources?.add(key.arn);
   return key;
 }
 
@@ -54,5 +55,6 @@ async function viaAlias(ctx: OpContext, accountId: string, aliasName: string, sh
   if (!alias) throw new NotFoundException(`Alias ${fullArn} is not found.`);
   const key = await deps.store.keys.get(alias.targetKeyId);
   if (!key) throw new NotFoundException(`Alias ${fullArn} is not found.`);
+  ctx.resources?.add(key.arn);
   return { key, requestAlias: aliasName };
 }

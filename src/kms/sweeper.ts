@@ -5,24 +5,34 @@
  * the next one, because destroying already-destroyed material is not an error.
  */
 import type { KmsDeps } from './context.js';
+import type { KeyRecord } from './model/key.js';
 
 export interface SweepResult {
   deleted: string[];
   failed: Array<{ keyId: string; error: string }>;
 }
 
-export async function sweepExpiredKeys(deps: KmsDeps, batch = 100): Promise<SweepResult> {
+/** `onDeleted` runs after each key's rows are gone (the audit trail's AwsServiceEvent DeleteKey). */
+export async function sweepExpiredKeys(deps: KmsDeps, batch = 100, onDeleted?: (key: KeyRecord) => Promise<void>): Promise<SweepResult> {
   const result: SweepResult = { deleted: [], failed: [] };
   const due = await deps.store.keys.listDueForDeletion(deps.clock.now(), batch);
   for (const key of due) {
     try {
-      for (const m of await deps.store.keys.listMaterials(key.keyId)) {
-        await deps.hsm.destroyMaterial({ keyId: key.keyId, materialId: m.materialId, wrapped: m.wrapped });
+      if (await deleteKeyNow(deps, key)) {
+        result.deleted.push(key.keyId);
+        await onDeleted?.(key);
       }
-      if (await deps.store.keys.delete(key.keyId)) result.deleted.push(key.keyId);
     } catch (e) {
       result.failed.push({ keyId: key.keyId, error: e instanceof Error ? e.message : String(e) });
     }
   }
   return result;
+}
+
+/** One key: its token material, then its rows; false if the rows were already gone. */
+export async function deleteKeyNow(deps: KmsDeps, key: KeyRecord): Promise<boolean> {
+  for (const m of await deps.store.keys.listMaterials(key.keyId)) {
+    await deps.hsm.destroyMaterial({ keyId: key.keyId, materialId: m.materialId, wrapped: m.wrapped });
+  }
+  return deps.store.keys.delete(key.keyId);
 }

@@ -10,6 +10,8 @@ export const KEY_COLUMNS =
   'key_id, account_id, region, arn, description, key_usage, key_spec, origin, key_state, creation_date, ' +
   'deletion_date, pending_window_in_days, policy, current_material_id, multi_region';
 export const MATERIAL_COLUMNS = 'key_id, material_id, created_at, storage, wrapped, state';
+/** The key repository's material columns: MATERIAL_COLUMNS plus the asymmetric public key (migration 005). */
+export const KEY_MATERIAL_COLUMNS = `${MATERIAL_COLUMNS}, public_key`;
 export const ALIAS_COLUMNS = 'account_id, region, alias_name, target_key_id, creation_date, last_updated_date';
 export const PRINCIPAL_COLUMNS = 'arn, account_id, type, name, created_at';
 export const ACCESS_KEY_COLUMNS = 'access_key_id, account_id, principal_arn, secret_sealed, status, created_at';
@@ -61,6 +63,8 @@ export interface MaterialRow {
   storage: KeyMaterialRecord['storage'];
   wrapped: Buffer | null;
   state: MaterialState;
+  /** Only in rows selected with KEY_MATERIAL_COLUMNS. */
+  public_key?: Buffer | null;
 }
 
 export function materialFromRow(r: MaterialRow): KeyMaterialRecord {
@@ -72,6 +76,7 @@ export function materialFromRow(r: MaterialRow): KeyMaterialRecord {
     state: r.state,
   };
   if (r.wrapped !== null) m.wrapped = r.wrapped;
+  if (r.public_key !== undefined && r.public_key !== null) m.publicKey = r.public_key;
   return m;
 }
 

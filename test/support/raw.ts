@@ -34,11 +34,11 @@ export async function signedPost(
   url: string,
   target: string,
   body: string | Buffer,
-  opts: { region?: string; accessKeyId?: string; secretAccessKey?: string; headers?: Record<string, string> } = {},
+  opts: { region?: string; accessKeyId?: string; secretAccessKey?: string; headers?: Record<string, string>; service?: string } = {},
 ): Promise<RawResponse> {
   const u = new URL(url);
   const signer = new SignatureV4({
-    service: 'kms',
+    service: opts.service ?? 'kms',
     region: opts.region ?? 'us-east-1',
     credentials: { accessKeyId: opts.accessKeyId ?? TEST_ACCESS_KEY_ID, secretAccessKey: opts.secretAccessKey ?? TEST_SECRET },
     sha256: NodeSha256,

@@ -22,6 +22,7 @@ import {
 } from '../../kms/errors.js';
 import { newRequestId } from '../../lib/ids.js';
 import { zero } from '../../lib/bytes.js';
+import type { AuditedRequest, RequestAuditor } from '../request-audit.js';
 
 export interface KmsJsonDeps {
   kms: KmsDeps;
@@ -31,6 +32,8 @@ export interface KmsJsonDeps {
   allowedRegions: readonly string[];
   /** Wall clock for SigV4 skew checks; separate from the KMS clock, which tests move. */
   authClock: Clock;
+  /** Records every request in the audit trail (fail-closed: no durable record, no success). */
+  audit: RequestAuditor;
 }
 
 const TARGET_PREFIX = 'TrentService.';
@@ -66,7 +69,7 @@ export function createKmsJsonHandler(deps: KmsJsonDeps): (req: IncomingMessage, 
   async function authenticate(req: IncomingMessage, body: Buffer): Promise<Caller> {
     const verified = await verifySigV4(
       { method: req.method ?? 'POST', rawUrl: req.url ?? '/', rawHeaders: req.rawHeaders, body },
-      { service: 'kms', now: deps.authClock.now(), isRegionAllowed: regionAllowed, lookup: (id) => deps.credentials.lookup(id) },
+      { service: 'kms', now: deps.authClock.now(), isRegionAllowed: regionAllowed, lookup: (id, token) => deps.credentials.lookup(id, token) },
     );
     const c = verified.credential;
     return {
@@ -85,17 +88,28 @@ export function createKmsJsonHandler(deps: KmsJsonDeps): (req: IncomingMessage, 
     const op = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     let body: Buffer | undefined;
     let input: Record<string, unknown> | undefined;
+    // Exactly one audit record per request: the success path records before answering, every
+    // other path (including refusals before authentication) in the catch block.
+    const audited: AuditedRequest = { req, eventName: (op || target).slice(0, 128), requestId, time: deps.kms.clock.now(), resources: new Set() };
+    let recorded = false;
     try {
       body = await readBody(req, deps.maxBodyBytes).catch((e) => {
         if (e instanceof BodyTooLargeError) throw new RequestEntityTooLargeException(`Request body exceeds the maximum of ${deps.maxBodyBytes} bytes.`);
         throw e;
       });
-      const caller = await authenticate(req, body);
+      const caller = (audited.caller = await authenticate(req, body));
+      deps.audit.admit();
       const handler = KMS_OPERATIONS.get(op);
       if (!handler) throw new UnknownOperationException(`Operation ${target} is not supported.`);
-      input = decodeRequest(op, parseJson(body)) as Record<string, unknown>;
-      const output = await handler({ deps: deps.kms, caller, requestId }, input);
-      send(res, 200, serializeResponse(output), requestId);
+      input = audited.input = decodeRequest(op, parseJson(body)) as Record<string, unknown>;
+      const output = await handler({ deps: deps.kms, caller, requestId, resources: audited.resources }, input);
+      const bytes = serializeResponse(output);
+      recorded = true;
+      await deps.audit.success(audited, output).catch((e: unknown) => {
+        bytes.fill(0);
+        throw e;
+      });
+      send(res, 200, bytes, requestId);
       deps.log.debug({ requestId, op, status: 200 }, 'kms request');
     } catch (err) {
       let wire: WireError | undefined = toWireError(err);
@@ -105,6 +119,7 @@ export function createKmsJsonHandler(deps: KmsJsonDeps): (req: IncomingMessage, 
       } else if (wire.status >= 500) {
         deps.log.warn({ requestId, op, errorCode: wire.type, reason: err instanceof Error ? err.message : String(err) }, 'kms request failed');
       }
+      if (!recorded) await deps.audit.failure(audited, { code: wire.type, message: wire.message });
       send(res, wire.status, serializeError(wire.type, wire.message), requestId, wire.type);
     } finally {
       // The raw body and the decoded input can hold plaintext; drop our copies.

@@ -10,19 +10,23 @@ import type { Store } from '../ports/store.js';
 import type { Hsm } from '../ports/hsm.js';
 import type { PrincipalType } from '../model/identity.js';
 import { zero } from '../../lib/bytes.js';
+import { findSession, isSessionAccessKeyId, sessionSecretAad } from './sessions.js';
 
 export interface ResolvedCredential {
   accessKeyId: string;
   accountId: string;
   principalArn: string;
-  principalType: PrincipalType;
+  principalType: PrincipalType | 'assumed-role';
   signingKey(date: string, region: string, service: string): Promise<Uint8Array>;
+  /** Temporary credentials: epoch ms from which SigV4 answers ExpiredTokenException. */
+  expiresAt?: number;
 }
 
 export type DeriveSigningKey = (secret: Uint8Array, date: string, region: string, service: string) => Uint8Array;
 
 export interface CredentialResolver {
-  lookup(accessKeyId: string): Promise<ResolvedCredential | undefined>;
+  /** `sessionToken` is the X-Amz-Security-Token header: required for, and only for, session keys. */
+  lookup(accessKeyId: string, sessionToken?: string): Promise<ResolvedCredential | undefined>;
 }
 
 export function accessKeyAad(accessKeyId: string): Buffer {
@@ -32,12 +36,12 @@ export function accessKeyAad(accessKeyId: string): Buffer {
 export function createCredentialResolver(store: Store, hsm: Hsm, derive: DeriveSigningKey, maxCached = 10_000): CredentialResolver {
   const cache = new Map<string, Uint8Array>();
 
-  async function signingKeyFor(accessKeyId: string, sealed: Buffer, date: string, region: string, service: string): Promise<Uint8Array> {
+  async function signingKeyFor(accessKeyId: string, sealed: Buffer, aad: Buffer, date: string, region: string, service: string): Promise<Uint8Array> {
     // The sealed secret's hash is part of the cache key: a rotated secret never hits an old entry.
     const id = `${accessKeyId}|${createHash('sha256').update(sealed).digest('base64')}|${date}|${region}|${service}`;
     const hit = cache.get(id);
     if (hit) return hit;
-    const secret = await hsm.openServiceSecret(sealed, accessKeyAad(accessKeyId));
+    const secret = await hsm.openServiceSecret(sealed, aad);
     try {
       const key = derive(secret, date, region, service);
       if (cache.size >= maxCached) cache.delete(cache.keys().next().value!);
@@ -49,7 +53,24 @@ export function createCredentialResolver(store: Store, hsm: Hsm, derive: DeriveS
   }
 
   return {
-    async lookup(accessKeyId) {
+    async lookup(accessKeyId, sessionToken) {
+      if (sessionToken !== undefined) {
+        if (!isSessionAccessKeyId(accessKeyId)) return undefined;
+        // A token never belongs to a long-term access key; for a session it must be that
+        // session's token. Expired sessions are still returned (with expiresAt) so that a
+        // correctly signed request gets ExpiredTokenException rather than an unknown-key error.
+        const session = await findSession(store, accessKeyId, sessionToken);
+        if (!session) return undefined;
+        return {
+          accessKeyId,
+          accountId: session.accountId,
+          principalArn: session.arn,
+          principalType: 'assumed-role',
+          expiresAt: session.expiresAt,
+          signingKey: (date, region, service) =>
+            signingKeyFor(accessKeyId, session.secretSealed, sessionSecretAad(accessKeyId), date, region, service),
+        };
+      }
       const rec = await store.identities.getAccessKey(accessKeyId);
       if (!rec || rec.status !== 'Active') return undefined;
       const principal = await store.identities.getPrincipal(rec.principalArn);
@@ -59,7 +80,7 @@ export function createCredentialResolver(store: Store, hsm: Hsm, derive: DeriveS
         accountId: rec.accountId,
         principalArn: rec.principalArn,
         principalType: principal.type,
-        signingKey: (date, region, service) => signingKeyFor(accessKeyId, rec.secretSealed, date, region, service),
+        signingKey: (date, region, service) => signingKeyFor(accessKeyId, rec.secretSealed, accessKeyAad(accessKeyId), date, region, service),
       };
     },
   };

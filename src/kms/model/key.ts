@@ -45,6 +45,8 @@ export interface KeyMaterialRecord {
   /** CKM_AES_KEY_WRAP_PAD blob under the domain key (wrapped storage only). */
   wrapped?: Buffer;
   state: MaterialState;
+  /** Asymmetric keys: DER SubjectPublicKeyInfo of this version's key pair. */
+  publicKey?: Buffer;
 }
 
 export interface Tag {

@@ -15,7 +15,9 @@ export async function cancelKeyDeletion(ctx: OpContext, input: CancelKeyDeletion
     throw new NotFoundException(`Key '${key.arn}' does not exist`);
   }
   // An EXTERNAL key without material returns to PendingImport, every other key to Disabled.
-  const back = key.origin === 'EXTERNAL' && !key.currentMaterialId ? 'PendingImport' : 'Disabled';
+  // (Imported material deleted while pending deletion stays as a PENDING_IMPORT row: issue 7.)
+  const missing = key.origin === 'EXTERNAL' && (await ctx.deps.store.keys.listMaterials(key.keyId)).some((m) => m.state === 'PENDING_IMPORT');
+  const back = key.origin === 'EXTERNAL' && (!key.currentMaterialId || missing) ? 'PendingImport' : 'Disabled';
   const ok = await ctx.deps.store.keys.update(key.keyId, { keyState: back, deletionDate: null, pendingWindowInDays: null }, ['PendingDeletion']);
   if (!ok) throw notPending;
   return { KeyId: key.arn };

@@ -3,6 +3,7 @@ import type { OpContext } from '../context.js';
 import type { CreateAliasRequest } from '../model/api-shapes.js';
 import { resolveKey } from '../resolve-key.js';
 import { authorize } from '../authorize.js';
+import { authorizeAccountAction } from '../authz/account-access.js';
 import { assertNotPendingDeletion } from '../key-state.js';
 import { aliasArnOf, checkAliasName, MAX_ALIASES_PER_KEY } from '../aliases.js';
 import { AlreadyExistsException, LimitExceededException, ValidationException } from '../errors.js';
@@ -14,6 +15,8 @@ export async function createAlias(ctx: OpContext, input: CreateAliasRequest): Pr
     throw new ValidationException('The target key of an alias must be in the same account and Region as the alias.');
   }
   await authorize(ctx, 'CreateAlias', key);
+  // The alias is a resource of its own: an identity policy must allow kms:CreateAlias on it too.
+  await authorizeAccountAction(ctx, 'CreateAlias', {}, aliasArnOf(ctx, input.AliasName));
   assertNotPendingDeletion(key);
   const now = ctx.deps.clock.now();
   const result = await ctx.deps.store.aliases.create(

@@ -1,4 +1,7 @@
-/** CreateKey (AWS KMS API Reference: CreateKey). Symmetric keys; EXTERNAL origin starts PendingImport. */
+/**
+ * CreateKey (AWS KMS API Reference: CreateKey). Symmetric, HMAC, RSA and ECC keys, their material
+ * generated in the token (key-material.ts); EXTERNAL origin (symmetric only) starts PendingImport.
+ */
 import type { OpContext } from '../context.js';
 import type { CreateKeyRequest, CreateKeyResponse } from '../model/api-shapes.js';
 import type { KeyMaterialRecord, KeyRecord, Tag } from '../model/key.js';
@@ -6,7 +9,11 @@ import { keyArn } from '../model/arn.js';
 import { keyMetadata } from '../metadata.js';
 import { checkPolicyDocument, defaultKeyPolicy } from '../key-policy.js';
 import { checkTags } from '../tags.js';
+import { authorizeCreateKey } from '../authz/create-key-access.js';
+import { checkNewKeyPolicy } from '../authz/key-policy-checks.js';
 import { newKeyId, newMaterialId } from '../../lib/ids.js';
+import { checkNonSymmetricKey } from '../asymmetric/create-checks.js';
+import { generateKeyMaterial } from '../key-material.js';
 import {
   CustomKeyStoreNotFoundException,
   LimitExceededException,
@@ -33,9 +40,8 @@ function checkSupported(input: CreateKeyRequest, keySpec: string, keyUsage: stri
     throw new ValidationException('XksKeyId is valid only for keys in an external key store.');
   }
   if (input.MultiRegion) throw new UnsupportedOperationException('Multi-Region keys are not supported.');
-  if (keySpec !== 'SYMMETRIC_DEFAULT') {
-    throw new UnsupportedOperationException(`KeySpec ${keySpec} is not supported.`);
-  }
+  // HMAC, RSA and ECC specs (asymmetric/create-checks.ts); SM2 and ML-DSA stay unsupported.
+  if (keySpec !== 'SYMMETRIC_DEFAULT') return checkNonSymmetricKey(input, keySpec);
   if (keyUsage !== 'ENCRYPT_DECRYPT') {
     throw new ValidationException(`KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}.`);
   }
@@ -43,13 +49,14 @@ function checkSupported(input: CreateKeyRequest, keySpec: string, keyUsage: stri
 
 export async function createKey(ctx: OpContext, input: CreateKeyRequest): Promise<CreateKeyResponse> {
   const { deps, caller } = ctx;
+  await authorizeCreateKey(ctx, input);
   const keySpec = keySpecOf(input);
   const keyUsage = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
   checkSupported(input, keySpec, keyUsage);
   const tags: Tag[] = (input.Tags ?? []).map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue }));
   checkTags(tags);
   const policy = input.Policy ?? defaultKeyPolicy(deps.settings.partition, caller.accountId);
-  checkPolicyDocument(policy);
+  checkPolicyDocument(policy, deps.settings.partition);
   if ((await deps.store.keys.count(caller.accountId, caller.region)) >= deps.settings.maxKeysPerAccountRegion) {
     throw new LimitExceededException('You have reached the limit of customer managed keys in this account and Region.');
   }
@@ -63,7 +70,7 @@ export async function createKey(ctx: OpContext, input: CreateKeyRequest): Promis
     region: caller.region,
     arn: keyArn({ partition: deps.settings.partition, accountId: caller.accountId, region: caller.region }, keyId),
     description: input.Description ?? '',
-    keyUsage: 'ENCRYPT_DECRYPT',
+    keyUsage,
     keySpec,
     origin: external ? 'EXTERNAL' : 'AWS_KMS',
     keyState: external ? 'PendingImport' : 'Enabled',
@@ -71,11 +78,12 @@ export async function createKey(ctx: OpContext, input: CreateKeyRequest): Promis
     policy,
     multiRegion: false,
   };
+  // Principals must exist, and the caller must keep kms:PutKeyPolicy (the lockout safety check).
+  if (input.Policy !== undefined) await checkNewKeyPolicy(ctx, policy, key, input.BypassPolicyLockoutSafetyCheck === true);
   let material: KeyMaterialRecord | undefined;
   if (!external) {
     const materialId = newMaterialId();
-    const generated = await deps.hsm.generateSymmetricMaterial(keyId, materialId);
-    material = { keyId, materialId, createdAt: now, storage: deps.hsm.mode, wrapped: generated.wrapped, state: 'CURRENT' };
+    material = await generateKeyMaterial(deps, key, materialId, now);
     key.currentMaterialId = materialId;
   }
   try {

@@ -6,11 +6,15 @@ import { authorize } from '../authorize.js';
 import { assertUsableForCrypto } from '../key-state.js';
 import { assertSymmetricAlgorithm, assertSymmetricEncryptKey, decryptUnderKey } from '../symmetric.js';
 import { DryRunOperationException, UnsupportedOperationException } from '../errors.js';
+import { decryptAsymmetric } from '../asymmetric/rsa-encryption.js';
+import { isAsymmetricEncryptionAlgorithm } from '../asymmetric/specs.js';
 
 export async function decrypt(ctx: OpContext, input: DecryptRequest): Promise<DecryptResponse> {
   if (input.Recipient !== undefined) {
     throw new UnsupportedOperationException('Recipient (Nitro Enclaves attestation) is not supported.');
   }
+  // RSAES_OAEP_* ciphertext has no blob header: it needs KeyId and is decrypted by the RSA path.
+  if (isAsymmetricEncryptionAlgorithm(input.EncryptionAlgorithm)) return decryptAsymmetric(ctx, input);
   const key = await keyForBlob(ctx, requireBlob(input.CiphertextBlob), input.KeyId);
   await authorize(ctx, 'Decrypt', key, {
     encryptionContext: input.EncryptionContext,

@@ -2,6 +2,7 @@
 import type { OpContext } from '../context.js';
 import type { DeleteAliasRequest } from '../model/api-shapes.js';
 import { authorize } from '../authorize.js';
+import { authorizeAccountAction } from '../authz/account-access.js';
 import { aliasArnOf, checkAliasName } from '../aliases.js';
 import { NotFoundException } from '../errors.js';
 
@@ -13,6 +14,8 @@ export async function deleteAlias(ctx: OpContext, input: DeleteAliasRequest): Pr
   if (!alias) throw notFound();
   const key = await store.keys.get(alias.targetKeyId);
   if (key) await authorize(ctx, 'DeleteAlias', key);
+  // The alias itself is authorized by identity policy (resource: the alias ARN).
+  await authorizeAccountAction(ctx, 'DeleteAlias', {}, aliasArnOf(ctx, input.AliasName));
   if (!(await store.aliases.delete(ctx.caller.accountId, ctx.caller.region, input.AliasName))) throw notFound();
   return {};
 }

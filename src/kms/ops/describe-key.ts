@@ -4,9 +4,10 @@ import type { DescribeKeyRequest, DescribeKeyResponse } from '../model/api-shape
 import { resolveKey } from '../resolve-key.js';
 import { authorize } from '../authorize.js';
 import { keyMetadata } from '../metadata.js';
+import { importedMaterialMetadata } from '../imported-material.js';
 
 export async function describeKey(ctx: OpContext, input: DescribeKeyRequest): Promise<DescribeKeyResponse> {
   const { key, requestAlias } = await resolveKey(ctx, input.KeyId, 'key-or-alias');
   await authorize(ctx, 'DescribeKey', key, { grantTokens: input.GrantTokens, requestAlias });
-  return { KeyMetadata: keyMetadata(key) };
+  return { KeyMetadata: { ...keyMetadata(key), ...(await importedMaterialMetadata(ctx.deps.store, key)) } };
 }

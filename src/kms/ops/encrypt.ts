@@ -6,9 +6,11 @@ import { authorize } from '../authorize.js';
 import { assertUsableForCrypto } from '../key-state.js';
 import { assertSymmetricAlgorithm, assertSymmetricEncryptKey, encryptUnderKey } from '../symmetric.js';
 import { DryRunOperationException } from '../errors.js';
+import { encryptAsymmetric, isAsymmetricEncryptionKey } from '../asymmetric/rsa-encryption.js';
 
 export async function encrypt(ctx: OpContext, input: EncryptRequest): Promise<EncryptResponse> {
   const { key, requestAlias } = await resolveKey(ctx, input.KeyId, 'key-or-alias');
+  if (isAsymmetricEncryptionKey(key)) return encryptAsymmetric(ctx, key, requestAlias, input);
   await authorize(ctx, 'Encrypt', key, {
     encryptionContext: input.EncryptionContext,
     grantTokens: input.GrantTokens,

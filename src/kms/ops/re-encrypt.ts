@@ -13,8 +13,14 @@ import { assertUsableForCrypto } from '../key-state.js';
 import { assertSymmetricAlgorithm, assertSymmetricEncryptKey, decryptUnderKey, encryptUnderKey } from '../symmetric.js';
 import { DryRunOperationException } from '../errors.js';
 import { zero } from '../../lib/bytes.js';
+import { reEncryptAsymmetric } from '../asymmetric/re-encrypt.js';
+import { isAsymmetricEncryptionAlgorithm } from '../asymmetric/specs.js';
 
 export async function reEncrypt(ctx: OpContext, input: ReEncryptRequest): Promise<ReEncryptResponse> {
+  // An RSAES_OAEP_* side (source or destination) goes to the asymmetric path.
+  if (isAsymmetricEncryptionAlgorithm(input.SourceEncryptionAlgorithm) || isAsymmetricEncryptionAlgorithm(input.DestinationEncryptionAlgorithm)) {
+    return reEncryptAsymmetric(ctx, input);
+  }
   const source = await keyForBlob(ctx, requireBlob(input.CiphertextBlob), input.SourceKeyId);
   await authorize(ctx, 'ReEncryptFrom', source, { encryptionContext: input.SourceEncryptionContext, grantTokens: input.GrantTokens });
   assertUsableForCrypto(source);

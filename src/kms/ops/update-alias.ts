@@ -6,6 +6,7 @@ import type { OpContext } from '../context.js';
 import type { UpdateAliasRequest } from '../model/api-shapes.js';
 import { resolveKey } from '../resolve-key.js';
 import { authorize } from '../authorize.js';
+import { authorizeAccountAction } from '../authz/account-access.js';
 import { assertNotPendingDeletion } from '../key-state.js';
 import { aliasArnOf, checkAliasName, MAX_ALIASES_PER_KEY } from '../aliases.js';
 import { LimitExceededException, NotFoundException, ValidationException } from '../errors.js';
@@ -22,6 +23,9 @@ export async function updateAlias(ctx: OpContext, input: UpdateAliasRequest): Pr
   await authorize(ctx, 'UpdateAlias', target);
   assertNotPendingDeletion(target);
   const current = await store.keys.get(alias.targetKeyId);
+  // UpdateAlias needs the permission on the alias (identity policy) and on both keys.
+  if (current) await authorize(ctx, 'UpdateAlias', current);
+  await authorizeAccountAction(ctx, 'UpdateAlias', {}, aliasArnOf(ctx, input.AliasName));
   if (current && (current.keySpec !== target.keySpec || current.keyUsage !== target.keyUsage)) {
     throw new ValidationException(
       `${target.arn} has key spec ${target.keySpec} and usage ${target.keyUsage}; the alias's current key has ${current.keySpec} and ${current.keyUsage}. The keys must be of the same type and usage.`,

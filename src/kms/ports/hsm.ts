@@ -5,6 +5,12 @@
  * and the plaintexts callers explicitly asked to encrypt or were returned by decrypt.
  */
 
+import type { XksHsm } from './hsm-xks.js';
+import type { AuditHsm } from './hsm-audit.js';
+import type { AsymmetricHsm } from './hsm-asymmetric.js';
+import type { MacHsm } from './hsm-mac.js';
+import type { ImportsHsm } from './hsm-imports.js';
+
 export type KeyStorageMode = 'wrapped' | 'token';
 
 /** Identifies one version of a key's secret material. */
@@ -45,6 +51,11 @@ export interface HsmHealth {
 
 export interface Hsm {
   readonly mode: KeyStorageMode;
+  xks: XksHsm;
+  audit: AuditHsm;
+  asymmetric: AsymmetricHsm;
+  mac: MacHsm;
+  imports: ImportsHsm;
 
   /** Creates AES-256 material for a symmetric key version inside the token. */
   generateSymmetricMaterial(keyId: string, materialId: string): Promise<GeneratedMaterial>;

@@ -6,6 +6,13 @@
  */
 import type { AliasRecord, KeyMaterialRecord, KeyRecord, Tag } from '../model/key.js';
 import type { AccessKeyRecord, AccessKeyStatus, AccountRecord, PrincipalRecord } from '../model/identity.js';
+import type { XksKeyRepository } from './store-xks.js';
+import type { GrantRepository } from './store-grants.js';
+import type { IamRepository } from './store-iam.js';
+import type { AuditRepository } from './store-audit.js';
+import type { RotationRepository } from './store-rotations.js';
+import type { ImportRepository } from './store-imports.js';
+import type { JobRepository } from './store-jobs.js';
 
 /** Keyset pagination: `after` is the sort key of the last item of the previous page. */
 export interface PageRequest {
@@ -106,6 +113,13 @@ export interface Store {
   readonly tags: TagRepository;
   readonly identities: IdentityRepository;
   readonly meta: MetaRepository;
+  readonly audit: AuditRepository;
+  readonly xksKeys: XksKeyRepository;
+  readonly grants: GrantRepository;
+  readonly iam: IamRepository;
+  readonly rotations: RotationRepository;
+  readonly imports: ImportRepository;
+  readonly jobs: JobRepository;
   /** A cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { KeyMaterialRecord, KeyRecord, Tag } from '../../kms/model/key.js';
 import type { KeyPatch, KeyRepository, Page, PageRequest } from '../../kms/ports/store.js';
 import { checkLimit, fetchSize, toPage } from '../page.js';
-import { KEY_COLUMNS, MATERIAL_COLUMNS, keyFromRow, materialFromRow, type KeyRow, type MaterialRow } from '../rows.js';
+import { KEY_COLUMNS, KEY_MATERIAL_COLUMNS, keyFromRow, materialFromRow, type KeyRow, type MaterialRow } from '../rows.js';
 import { dedupeTags } from '../tags.js';
 import { lockKey, withTransaction } from './db.js';
 
@@ -18,12 +18,12 @@ const PATCH_COLUMNS = {
 
 const placeholders = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(', ');
 const INSERT_KEY = `INSERT INTO keys (${KEY_COLUMNS}) VALUES (${placeholders(15)})`;
-const INSERT_MATERIAL = `INSERT INTO key_materials (${MATERIAL_COLUMNS}) VALUES (${placeholders(6)})`;
+const INSERT_MATERIAL = `INSERT INTO key_materials (${KEY_MATERIAL_COLUMNS}) VALUES (${placeholders(7)})`;
 // Named statements are parsed once per pooled connection: these run on every Encrypt/Decrypt.
 const GET_KEY = { name: 'sr_key_get', text: `SELECT ${KEY_COLUMNS} FROM keys WHERE key_id = $1` };
 const GET_MATERIAL = {
   name: 'sr_material_get',
-  text: `SELECT ${MATERIAL_COLUMNS} FROM key_materials WHERE key_id = $1 AND material_id = $2`,
+  text: `SELECT ${KEY_MATERIAL_COLUMNS} FROM key_materials WHERE key_id = $1 AND material_id = $2`,
 };
 
 function keyParams(k: KeyRecord): unknown[] {
@@ -35,7 +35,7 @@ function keyParams(k: KeyRecord): unknown[] {
 }
 
 function materialParams(m: KeyMaterialRecord): unknown[] {
-  return [m.keyId, m.materialId, m.createdAt, m.storage, m.wrapped ?? null, m.state];
+  return [m.keyId, m.materialId, m.createdAt, m.storage, m.wrapped ?? null, m.state, m.publicKey ?? null];
 }
 
 export class PostgresKeyRepository implements KeyRepository {
@@ -132,7 +132,7 @@ export class PostgresKeyRepository implements KeyRepository {
 
   async listMaterials(keyId: string): Promise<KeyMaterialRecord[]> {
     const { rows } = await this.pool.query<MaterialRow>(
-      `SELECT ${MATERIAL_COLUMNS} FROM key_materials WHERE key_id = $1 ORDER BY created_at, material_id`,
+      `SELECT ${KEY_MATERIAL_COLUMNS} FROM key_materials WHERE key_id = $1 ORDER BY created_at, material_id`,
       [keyId],
     );
     return rows.map(materialFromRow);

@@ -8,6 +8,13 @@ import { PostgresKeyRepository } from './keys.js';
 import { PostgresMetaRepository } from './meta.js';
 import { migratePostgres } from './migrate.js';
 import { PostgresTagRepository } from './tags.js';
+import { PostgresXksKeyRepository } from './xks-keys.js';
+import { PostgresGrantRepository } from './grants.js';
+import { PostgresIamRepository } from './iam.js';
+import { PostgresAuditRepository } from './audit.js';
+import { PostgresRotationRepository } from './rotations.js';
+import { PostgresImportRepository } from './imports.js';
+import { PostgresJobRepository } from './jobs.js';
 
 export type { PoolOptions } from './db.js';
 
@@ -30,6 +37,13 @@ class PostgresStore implements Store {
   readonly tags: PostgresTagRepository;
   readonly identities: PostgresIdentityRepository;
   readonly meta: PostgresMetaRepository;
+  readonly audit: PostgresAuditRepository;
+  readonly xksKeys: PostgresXksKeyRepository;
+  readonly grants: PostgresGrantRepository;
+  readonly iam: PostgresIamRepository;
+  readonly rotations: PostgresRotationRepository;
+  readonly imports: PostgresImportRepository;
+  readonly jobs: PostgresJobRepository;
   private closed = false;
 
   constructor(private readonly pool: pg.Pool) {
@@ -38,6 +52,13 @@ class PostgresStore implements Store {
     this.tags = new PostgresTagRepository(pool);
     this.identities = new PostgresIdentityRepository(pool);
     this.meta = new PostgresMetaRepository(pool);
+    this.audit = new PostgresAuditRepository(pool);
+    this.xksKeys = new PostgresXksKeyRepository(pool);
+    this.grants = new PostgresGrantRepository(pool);
+    this.iam = new PostgresIamRepository(pool);
+    this.rotations = new PostgresRotationRepository(pool);
+    this.imports = new PostgresImportRepository(pool);
+    this.jobs = new PostgresJobRepository(pool);
   }
 
   async ping(): Promise<void> {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { KeyMaterialRecord, KeyRecord, Tag } from '../../kms/model/key.js';
 import type { KeyPatch, KeyRepository, Page, PageRequest } from '../../kms/ports/store.js';
 import { checkLimit, fetchSize, toPage } from '../page.js';
-import { KEY_COLUMNS, MATERIAL_COLUMNS, keyFromRow, materialFromRow, type KeyRow, type MaterialRow } from '../rows.js';
+import { KEY_COLUMNS, KEY_MATERIAL_COLUMNS, keyFromRow, materialFromRow, type KeyRow, type MaterialRow } from '../rows.js';
 import { dedupeTags } from '../tags.js';
 
 type Db = Database.Database;
@@ -32,13 +32,13 @@ function keyParams(k: KeyRecord): unknown[] {
 }
 
 function materialParams(m: KeyMaterialRecord): unknown[] {
-  return [m.keyId, m.materialId, m.createdAt, m.storage, m.wrapped ?? null, m.state];
+  return [m.keyId, m.materialId, m.createdAt, m.storage, m.wrapped ?? null, m.state, m.publicKey ?? null];
 }
 
 function statements(db: Db) {
   return {
     insertKey: db.prepare(`INSERT INTO keys (${KEY_COLUMNS}) VALUES (${KEY_COLUMNS.split(',').map(() => '?').join(', ')})`),
-    insertMaterial: db.prepare(`INSERT INTO key_materials (${MATERIAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`),
+    insertMaterial: db.prepare(`INSERT INTO key_materials (${KEY_MATERIAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`),
     insertTag: db.prepare<[string, string, string]>('INSERT INTO tags (key_id, tag_key, tag_value) VALUES (?, ?, ?)'),
     get: db.prepare<[string], KeyRow>(`SELECT ${KEY_COLUMNS} FROM keys WHERE key_id = ?`),
     listFirst: db.prepare<[string, string, number], KeyRow>(
@@ -59,10 +59,10 @@ function statements(db: Db) {
     ),
     setCurrent: db.prepare<[string, string]>('UPDATE keys SET current_material_id = ? WHERE key_id = ?'),
     getMaterial: db.prepare<[string, string], MaterialRow>(
-      `SELECT ${MATERIAL_COLUMNS} FROM key_materials WHERE key_id = ? AND material_id = ?`,
+      `SELECT ${KEY_MATERIAL_COLUMNS} FROM key_materials WHERE key_id = ? AND material_id = ?`,
     ),
     listMaterials: db.prepare<[string], MaterialRow>(
-      `SELECT ${MATERIAL_COLUMNS} FROM key_materials WHERE key_id = ? ORDER BY created_at, material_id`,
+      `SELECT ${KEY_MATERIAL_COLUMNS} FROM key_materials WHERE key_id = ? ORDER BY created_at, material_id`,
     ),
   };
 }

@@ -9,6 +9,13 @@ import { SqliteKeyRepository } from './keys.js';
 import { SqliteMetaRepository } from './meta.js';
 import { migrateSqlite } from './migrate.js';
 import { SqliteTagRepository } from './tags.js';
+import { SqliteXksKeyRepository } from './xks-keys.js';
+import { SqliteGrantRepository } from './grants.js';
+import { SqliteIamRepository } from './iam.js';
+import { SqliteAuditRepository } from './audit.js';
+import { SqliteRotationRepository } from './rotations.js';
+import { SqliteImportRepository } from './imports.js';
+import { SqliteJobRepository } from './jobs.js';
 
 const MEMORY = ':memory:';
 
@@ -48,6 +55,13 @@ class SqliteStore implements Store {
   readonly tags: SqliteTagRepository;
   readonly identities: SqliteIdentityRepository;
   readonly meta: SqliteMetaRepository;
+  readonly audit: SqliteAuditRepository;
+  readonly xksKeys: SqliteXksKeyRepository;
+  readonly grants: SqliteGrantRepository;
+  readonly iam: SqliteIamRepository;
+  readonly rotations: SqliteRotationRepository;
+  readonly imports: SqliteImportRepository;
+  readonly jobs: SqliteJobRepository;
   private readonly pingStmt: Database.Statement<[], unknown>;
 
   constructor(private readonly db: Database.Database) {
@@ -56,6 +70,13 @@ class SqliteStore implements Store {
     this.tags = new SqliteTagRepository(db);
     this.identities = new SqliteIdentityRepository(db);
     this.meta = new SqliteMetaRepository(db);
+    this.audit = new SqliteAuditRepository(db);
+    this.xksKeys = new SqliteXksKeyRepository(db);
+    this.grants = new SqliteGrantRepository(db);
+    this.iam = new SqliteIamRepository(db);
+    this.rotations = new SqliteRotationRepository(db);
+    this.imports = new SqliteImportRepository(db);
+    this.jobs = new SqliteJobRepository(db);
     this.pingStmt = db.prepare('SELECT 1');
   }
 
