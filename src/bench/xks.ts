@@ -4,7 +4,7 @@
  * @smithy/signature-v4 (service kms-xks-proxy), as AWS KMS would sign it.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash, createHmac, randomBytes, randomUUID, type Hash, type Hmac } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,22 +14,8 @@ import { stringify as toYaml } from 'yaml';
 import { newXksCredential } from '../kms/xks/credentials.js';
 import { newBenchDataDir, startBenchServer } from './server.js';
 import { drive, type RunStats } from './stats.js';
+import { NodeSha256 } from '../lib/node-sha256.js';
 
-type Source = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: Source): string | Uint8Array =>
-  typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-class Sha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: Source) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: Source): void {
-    this.h.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.h.digest();
-  }
-}
 
 export async function benchXksEncrypt(storage: 'wrapped' | 'token', concurrency: number, durationMs: number, warmupMs: number, size: number): Promise<RunStats> {
   const dataDir = newBenchDataDir();
@@ -43,7 +29,7 @@ export async function benchXksEncrypt(storage: 'wrapped' | 'token', concurrency:
   const server = await startBenchServer(storage, { dataDir, env });
   const target = new URL(server.xksUrl!);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const signer = new SignatureV4({ service: 'kms-xks-proxy', region: 'us-east-1', credentials: credential, sha256: Sha256 });
+  const signer = new SignatureV4({ service: 'kms-xks-proxy', region: 'us-east-1', credentials: credential, sha256: NodeSha256 });
   const plaintext = randomBytes(size).toString('base64');
   const path = `${prefix}/kms/xks/v1/keys/bench-key/encrypt`;
 

@@ -2,26 +2,10 @@
  * Raw signed requests for what an SDK would never send (malformed JSON, wrong member types,
  * oversized bodies): signed with @smithy/signature-v4, an implementation independent of ours.
  */
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { TEST_ACCESS_KEY_ID, TEST_SECRET } from './server.js';
+import { NodeSha256 } from '../../src/lib/node-sha256.js';
 
-type Source = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: Source): string | Uint8Array =>
-  typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-
-class NodeSha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: Source) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: Source): void {
-    this.h.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.h.digest();
-  }
-}
 
 export interface RawResponse {
   status: number;

@@ -5,7 +5,7 @@
  * client does (curl ≥ 7.75; curl 7.88 also signs content-type).
  */
 import { execFile } from 'node:child_process';
-import { createHash, createHmac, randomUUID, type Hash, type Hmac } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,25 +17,10 @@ import type { KeyStorageMode } from '../../src/kms/ports/hsm.js';
 import { openStore } from '../../src/store/index.js';
 import { startXksFixture, type XksFixture, type XksFixtureOptions } from '../../src/xks-fixture.js';
 import { createTestHsm } from './softhsm.js';
+import { NodeSha256 } from '../../src/lib/node-sha256.js';
 
 const run = promisify(execFile);
 
-type Source = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: Source): string | Uint8Array =>
-  typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-
-class NodeSha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: Source) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: Source): void {
-    this.h.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.h.digest();
-  }
-}
 
 export interface XksCreds {
   accessKeyId: string;
