@@ -12,15 +12,16 @@
  * DeriveSharedSecret returns the raw secret, so it has to leave the token by definition.
  */
 import pkcs11js from 'pkcs11js';
-import type { ECDH1, Handle, Mechanism, RsaOAEP } from 'pkcs11js';
+import type { ECDH1, Handle, Mechanism } from 'pkcs11js';
 import { HsmDecryptError, HsmError } from '../kms/ports/hsm.js';
 import type { OaepHash, PrivateKeyRef } from '../kms/ports/hsm-asymmetric.js';
 import { zero } from '../lib/bytes.js';
 import { asDecryptFailure, isCkr } from './errors.js';
 import { destroyQuietly, withPrivateKey, type KeyObjectStore } from './key-objects.js';
-import { CKZ_DATA_SPECIFIED, sharedSecretTemplate } from './key-templates.js';
+import { sharedSecretTemplate } from './key-templates.js';
 import { oaepDecodeMessage } from './oaep-message.js';
 import type { PooledSession } from './pool.js';
+import { oaepMechanism } from './import-templates.js';
 
 /** What this token turned out to support; `undefined` until the first SHA-256 decrypt. */
 export interface OaepSupport {
@@ -35,16 +36,6 @@ export interface DecryptDeps {
 /** The token's "I cannot do these parameters" answers (not failures of this ciphertext). */
 const REFUSALS = [0x007 /* ARGUMENTS_BAD */, 0x070 /* MECHANISM_INVALID */, 0x071 /* MECHANISM_PARAM_INVALID */];
 
-function oaepMechanism(hash: OaepHash): Mechanism {
-  const sha256 = hash === 'sha256';
-  const parameter: RsaOAEP = {
-    type: pkcs11js.CK_PARAMS_RSA_OAEP,
-    hashAlg: sha256 ? pkcs11js.CKM_SHA256 : pkcs11js.CKM_SHA_1,
-    mgf: sha256 ? pkcs11js.CKG_MGF1_SHA256 : pkcs11js.CKG_MGF1_SHA1,
-    source: CKZ_DATA_SPECIFIED,
-  };
-  return { mechanism: pkcs11js.CKM_RSA_PKCS_OAEP, parameter };
-}
 
 /** One C_Decrypt of an initialised operation; the token's output buffer is zeroed. */
 async function decryptInitialised(deps: DecryptDeps, session: PooledSession, ciphertext: Buffer, k: number): Promise<Buffer> {

@@ -6,9 +6,8 @@
 import pkcs11js from 'pkcs11js';
 import type { Mechanism, RsaOAEP, Template } from 'pkcs11js';
 import { MATERIAL_LABEL_PREFIX, materialCkaId } from './templates.js';
+import { CKZ_DATA_SPECIFIED } from './key-templates.js';
 
-/** PKCS#11 v2.40 CK_RSA_PKCS_OAEP_SOURCE_TYPE: the (empty) label is given as data. */
-const CKZ_DATA_SPECIFIED = 1;
 const PUBLIC_EXPONENT = Buffer.from([0x01, 0x00, 0x01]);
 
 /** CKA_ID of a wrapping key pair (both halves): one per GetParametersForImport. */
@@ -106,6 +105,7 @@ export function probeKekTemplate(): Template {
   return [...secret(false, { wrap: true }), { type: pkcs11js.CKA_VALUE_LEN, value: 32 }];
 }
 
+/** CKM_RSA_PKCS_OAEP with MGF1 on the same hash and an empty label (import unwrap and RSA Decrypt). */
 export function oaepMechanism(hash: 'sha1' | 'sha256'): Mechanism {
   const sha256 = hash === 'sha256';
   const parameter: RsaOAEP = {
