@@ -8,6 +8,7 @@ import { SqliteIdentityRepository } from './identities.js';
 import { SqliteKeyRepository } from './keys.js';
 import { SqliteMetaRepository } from './meta.js';
 import { migrateSqlite } from './migrate.js';
+import { retryWhileBusy } from './busy.js';
 import { SqliteTagRepository } from './tags.js';
 import { SqliteXksKeyRepository } from './xks-keys.js';
 import { SqliteGrantRepository } from './grants.js';
@@ -18,6 +19,8 @@ import { SqliteImportRepository } from './imports.js';
 import { SqliteJobRepository } from './jobs.js';
 
 const MEMORY = ':memory:';
+// How long a process opening the file waits for others that are creating or migrating it.
+const OPEN_BUSY_BUDGET_MS = 10_000;
 
 /**
  * Opens (creating if needed) the database file, sets the pragmas and applies migrations.
@@ -30,9 +33,10 @@ export function openSqliteStore(path: string): Store {
   }
   const db = new Database(path);
   try {
-    // busy_timeout first: the journal-mode switch itself waits for other processes' locks.
+    // busy_timeout first: migrations and later writes wait for other processes' locks; the WAL
+    // switch does not use the busy handler, hence the retry around it.
     db.pragma('busy_timeout = 5000');
-    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    const mode = retryWhileBusy(() => db.pragma('journal_mode = WAL', { simple: true }), OPEN_BUSY_BUDGET_MS);
     if (path !== MEMORY && mode !== 'wal') {
       throw new Error(`SQLite refused WAL journal mode for ${path} (got ${String(mode)}); is it on a network filesystem?`);
     }
@@ -40,7 +44,7 @@ export function openSqliteStore(path: string): Store {
     db.pragma('synchronous = FULL');
     // Per connection and off by default; the cascading deletes of a key's rows depend on it.
     db.pragma('foreign_keys = ON');
-    migrateSqlite(db, MIGRATIONS, Date.now);
+    retryWhileBusy(() => migrateSqlite(db, MIGRATIONS, Date.now), OPEN_BUSY_BUDGET_MS);
     return new SqliteStore(db);
   } catch (err) {
     db.close();
