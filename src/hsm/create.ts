@@ -20,6 +20,7 @@ import { open, openServiceSecret, seal, sealServiceSecret, type SealDeps } from 
 import { silentLog, Token, type HsmLog } from './token.js';
 import { WellKnownKeys, type WellKnownKey } from './well-known-keys.js';
 import { createXksHsm } from './xks.js';
+import { XksDerivedKeys } from './xks-derived-keys.js';
 import { createAuditHsm } from './audit.js';
 import { createAsymmetricHsm } from './asymmetric.js';
 import { KeyObjectStore } from './key-objects.js';
@@ -39,11 +40,15 @@ export async function createHsmWithInternals(config: HsmConfig, log: HsmLog = si
   const keyNames: WellKnownKey[] = config.keyStorage === 'wrapped' ? ['domain', 'service'] : ['service'];
   const keys = new WellKnownKeys(token, log);
   let wrapped: WrappedMaterialStore | undefined;
+  let xksKeys: XksDerivedKeys | undefined;
   const runtime = new Runtime(token, {
     poolSize: config.sessionPoolSize,
     waitMs: config.sessionWaitMs,
     log,
-    onInvalidate: () => wrapped?.invalidate(),
+    onInvalidate: () => {
+      wrapped?.invalidate();
+      xksKeys?.invalidate();
+    },
     afterReconnect: () => keys.refresh(keyNames),
   });
   try {
@@ -57,13 +62,14 @@ export async function createHsmWithInternals(config: HsmConfig, log: HsmLog = si
       materials = new TokenMaterialStore(token, runtime, log, config.handleCacheSize);
     }
     await materials.start();
+    xksKeys = new XksDerivedKeys(token, materials, config.handleCacheSize);
     const info = token.tokenInfo();
     log.info(
       { token: config.tokenLabel, manufacturer: info.manufacturerID.trim(), model: info.model.trim(), keyStorage: config.keyStorage },
       'HSM ready',
     );
     const deps: SealDeps = { p: token.p, runtime, materials, keys };
-    const hsm = buildHsm(config, deps, token, runtime);
+    const hsm = buildHsm(config, deps, token, runtime, xksKeys);
     return { hsm, internals: createInternals(token, runtime, materials, keys) };
   } catch (e) {
     await runtime.close().catch(() => {});
@@ -75,13 +81,13 @@ export async function createHsm(config: HsmConfig, log?: HsmLog): Promise<Hsm> {
   return (await createHsmWithInternals(config, log)).hsm;
 }
 
-function buildHsm(config: HsmConfig, deps: SealDeps, token: Token, runtime: Runtime): Hsm {
+function buildHsm(config: HsmConfig, deps: SealDeps, token: Token, runtime: Runtime, xksKeys: XksDerivedKeys): Hsm {
   const { materials } = deps;
   // Asymmetric private keys and HMAC secrets (key-objects.ts), shared by hsm.asymmetric and hsm.mac.
   const keyObjects = new KeyObjectStore(token, runtime, deps.keys, config.handleCacheSize);
   const hsm: Hsm = {
     mode: config.keyStorage,
-    xks: createXksHsm(deps, token),
+    xks: createXksHsm(deps, token, xksKeys),
     audit: createAuditHsm(token, runtime),
     asymmetric: createAsymmetricHsm({ runtime, objects: keyObjects, mode: config.keyStorage }),
     mac: createMacHsm({ runtime, objects: keyObjects, mode: config.keyStorage }),
@@ -90,8 +96,11 @@ function buildHsm(config: HsmConfig, deps: SealDeps, token: Token, runtime: Runt
       runtime.withSession('generate material', (session) => materials.generate(session, keyId, materialId)),
     seal: (ref, plaintext, aad) => seal(deps, ref, plaintext, aad),
     open: (ref, sealed, aad) => open(deps, ref, sealed, aad),
-    // Any kind of material: symmetric, then asymmetric/HMAC key objects (both idempotent).
-    destroyMaterial: (ref: MaterialRef) => materials.destroy(ref).then(() => keyObjects.destroy(ref)),
+    // Any kind of material: its XKS per-nonce keys, symmetric, then asymmetric/HMAC key objects (all idempotent).
+    destroyMaterial: (ref: MaterialRef) => {
+      xksKeys.forget(ref);
+      return materials.destroy(ref).then(() => keyObjects.destroy(ref));
+    },
     generateRandom: async (length) => {
       if (!Number.isInteger(length) || length < 0) throw new RangeError('length must be a non-negative integer');
       if (length === 0) return Buffer.alloc(0);

@@ -112,6 +112,14 @@ export function derivedKeyTemplate(direction: 'encrypt' | 'decrypt'): Template {
   return aesSecret(false, false, [direction]);
 }
 
+/**
+ * An XKS per-nonce key (hsm/xks-derived-keys.ts): a session object used for many encryptions and
+ * for the CDIV test decrypt, so both directions; never derive, wrap or extract.
+ */
+export function reusableDerivedKeyTemplate(): Template {
+  return aesSecret(false, false, ['encrypt', 'decrypt']);
+}
+
 export function findSecretKeyTemplate(id: Buffer): Template {
   return [
     { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },

@@ -1,12 +1,15 @@
 /**
  * `hsm.xks`: AES-256-GCM for the XKS proxy API under external-key materials (the same material
- * store, both storage modes), with a one-time key derived in the token per call.
+ * store, both storage modes). The material itself never encrypts; the GCM key is derived from it
+ * in the token (CKM_AES_CBC_ENCRYPT_DATA, as in seal.ts), in one of two schemes named by the
+ * ciphertextMetadata format (kms/xks/ciphertext-metadata.ts):
  *
- * Derivation input (32 bytes, CKM_AES_CBC_ENCRYPT_DATA as in seal.ts):
- *   nonce (16, from the caller, carried in ciphertextMetadata) ‖ IV (12, drawn here) ‖ "xks1"
- * The spec lets the proxy carry only ciphertextMetadata (≤ 20 bytes) and the IV (12 or 16 bytes)
- * besides the ciphertext and tag, so the nonce is 16 bytes rather than seal()'s 32; together with
- * the IV that is 224 random bits per derived key (see kms/xks/ciphertext-metadata.ts).
+ *   'per-nonce' (format 2, what Encrypt writes): input nonce (16) ‖ "strongroom--xks2"; the key
+ *     encrypts up to 2^20 times with fresh token IVs (xks-derived-keys.ts).
+ *   'per-call' (format 1, decrypt only): input nonce (16) ‖ IV (12) ‖ "xks1", a one-time key.
+ *
+ * Decrypt uses the cached per-nonce key when this process still holds it (the CDIV test decrypt,
+ * recent ciphertexts) and otherwise derives a one-time copy and destroys it after the call.
  */
 import type { Handle } from 'pkcs11js';
 import { HsmDecryptError, type MaterialRef } from '../kms/ports/hsm.js';
@@ -14,25 +17,27 @@ import {
   XKS_DERIVATION_NONCE_BYTES,
   XKS_GCM_IV_BYTES,
   XKS_GCM_TAG_BYTES,
+  type XksDerivation,
   type XksHsm,
   type XksSealed,
 } from '../kms/ports/hsm-xks.js';
 import type { PooledSession } from './pool.js';
 import { deriveOneTimeKey, destroyQuietly, gcmDecrypt, gcmEncrypt, type SealDeps } from './seal.js';
 import type { Token } from './token.js';
+import { perNonceDerivationInput, type XksDerivedKeys } from './xks-derived-keys.js';
 import { createXksHealthCheck } from './xks-health.js';
 
-const DOMAIN = Buffer.from('xks1', 'latin1');
+const PER_CALL_SUFFIX = Buffer.from('xks1', 'latin1');
 
-function derivationInput(nonce: Buffer, iv: Buffer): Buffer {
-  return Buffer.concat([nonce, iv, DOMAIN]);
+function derivationInput(d: XksDerivation, iv: Buffer): Buffer {
+  return d.scheme === 'per-call' ? Buffer.concat([d.nonce, iv, PER_CALL_SUFFIX]) : perNonceDerivationInput(d.nonce);
 }
 
 function assertNonce(nonce: Buffer): void {
   if (nonce.length !== XKS_DERIVATION_NONCE_BYTES) throw new RangeError(`nonce must be ${XKS_DERIVATION_NONCE_BYTES} bytes`);
 }
 
-export function createXksHsm(deps: SealDeps, token: Token): XksHsm {
+export function createXksHsm(deps: SealDeps, token: Token, derived: XksDerivedKeys): XksHsm {
   const { p, runtime } = deps;
 
   async function withOneTimeKey<T>(
@@ -52,31 +57,41 @@ export function createXksHsm(deps: SealDeps, token: Token): XksHsm {
   }
 
   return {
-    async encrypt(ref, nonce, plaintext, aad): Promise<XksSealed> {
-      assertNonce(nonce);
+    async encrypt(ref, plaintext, aadFor): Promise<XksSealed & { nonce: Buffer }> {
       // pkcs11js passes NULL for an empty buffer and SoftHSM then answers CKR_ARGUMENTS_BAD (seal.ts).
       if (plaintext.length === 0) throw new RangeError('plaintext must be at least 1 byte');
       return runtime.withSession('xks encrypt', async (session) => {
-        const iv = p.C_GenerateRandom(session.handle, Buffer.alloc(XKS_GCM_IV_BYTES));
-        const out = await withOneTimeKey(session, ref, derivationInput(nonce, iv), 'encrypt', (key) =>
-          gcmEncrypt(p, session.handle, key, iv, aad, plaintext),
-        );
-        // PKCS#11 GCM appends the tag; the XKS response carries it separately (spec, Encrypt).
-        const n = plaintext.length;
-        return { iv, ciphertext: Buffer.from(out.subarray(0, n)), tag: Buffer.from(out.subarray(n)) };
+        const key = await derived.forEncrypt(ref);
+        try {
+          const iv = p.C_GenerateRandom(session.handle, Buffer.alloc(XKS_GCM_IV_BYTES));
+          const out = await gcmEncrypt(p, session.handle, key.handle, iv, aadFor(key.nonce), plaintext);
+          // PKCS#11 GCM appends the tag; the XKS response carries it separately (spec, Encrypt).
+          const n = plaintext.length;
+          return { nonce: Buffer.from(key.nonce), iv, ciphertext: Buffer.from(out.subarray(0, n)), tag: Buffer.from(out.subarray(n)) };
+        } finally {
+          key.release();
+        }
       });
     },
 
-    async decrypt(ref, nonce, sealed, aad): Promise<Buffer> {
-      assertNonce(nonce);
+    async decrypt(ref, derivation, sealed, aad): Promise<Buffer> {
+      assertNonce(derivation.nonce);
       const { iv, ciphertext, tag } = sealed;
       if (iv.length !== XKS_GCM_IV_BYTES || tag.length !== XKS_GCM_TAG_BYTES || ciphertext.length === 0) {
         throw new HsmDecryptError('XKS ciphertext has the wrong IV, tag or ciphertext length');
       }
       const input = Buffer.concat([ciphertext, tag]);
-      return runtime.withSession('xks decrypt', (session) =>
-        withOneTimeKey(session, ref, derivationInput(nonce, iv), 'decrypt', (key) => gcmDecrypt(p, session.handle, key, iv, aad, input)),
-      );
+      return runtime.withSession('xks decrypt', async (session) => {
+        const cached = derivation.scheme === 'per-nonce' ? derived.forDecrypt(ref, derivation.nonce) : undefined;
+        if (!cached) {
+          return withOneTimeKey(session, ref, derivationInput(derivation, iv), 'decrypt', (key) => gcmDecrypt(p, session.handle, key, iv, aad, input));
+        }
+        try {
+          return await gcmDecrypt(p, session.handle, cached.handle, iv, aad, input);
+        } finally {
+          cached.release();
+        }
+      });
     },
 
     health: createXksHealthCheck(token, runtime),

@@ -85,6 +85,28 @@ describe.each(MODES)('recovery without a restart in %s mode', (mode) => {
     }
   });
 
+  it('XKS per-nonce keys: re-derived after a recovery, and ciphertexts made before it still decrypt', async () => {
+    const xksRef = await newMaterial(t.hsm, 'xks:tenant:recovery');
+    const aadFor = (nonce: Buffer) => Buffer.concat([AAD, nonce]);
+    const seal = async (text: string) => {
+      const s = await t.hsm.xks.encrypt(xksRef, Buffer.from(text), aadFor);
+      return { s, open: () => t.hsm.xks.decrypt(xksRef, { scheme: 'per-nonce', nonce: s.nonce }, s, aadFor(s.nonce)) };
+    };
+    const before = await seal('before');
+    const generation = t.internals.generation();
+    t.internals.pkcs11.C_CloseAllSessions(t.internals.slot());
+    const after = await seal('after');
+    expect(t.internals.generation()).toBe(generation + 1);
+    expect(after.s.nonce.equals(before.s.nonce)).toBe(false);
+    expect((await before.open()).toString()).toBe('before');
+    expect((await after.open()).toString()).toBe('after');
+    // A logout racing 100 XKS encrypt + decrypt pairs: every one still succeeds.
+    const ops = Array.from({ length: 100 }, async (_, i) => (await (await seal(`x${i}`)).open()).toString() === `x${i}`);
+    await new Promise((r) => setTimeout(r, 2));
+    await t.internals.withSession((s) => t.internals.pkcs11.C_Logout(s));
+    expect((await Promise.all(ops)).every(Boolean)).toBe(true);
+  });
+
   it('fails with HsmUnavailableError when the retry after recovery fails too, and recovers once the token is back', async () => {
     const p = t.internals.pkcs11;
     const pin = (await readFile(t.config.pinFile!, 'utf8')).trim();

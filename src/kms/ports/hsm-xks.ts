@@ -1,6 +1,6 @@
 /**
  * The HSM capability behind the XKS proxy API (`hsm.xks`): AES-256-GCM under external-key
- * materials, with the per-call key derived inside the token, and the proxy's deep health check on
+ * materials, with the GCM key derived inside the token, and the proxy's deep health check on
  * a dedicated token key that no KMS key ever uses. Materials are generated and destroyed through
  * the main port (`generateSymmetricMaterial`, `destroyMaterial`): same storage modes, same token.
  */
@@ -20,6 +20,17 @@ export interface XksSealed {
   tag: Buffer;
 }
 
+/**
+ * How the GCM key of one ciphertext was derived from its material, named by the
+ * ciphertextMetadata format: 'per-nonce' keys serve many encryptions (format 2, what encrypt
+ * writes), 'per-call' keys took the IV as input too (format 1, decrypt only).
+ */
+export interface XksDerivation {
+  scheme: 'per-nonce' | 'per-call';
+  /** XKS_DERIVATION_NONCE_BYTES, from the ciphertextMetadata. */
+  nonce: Buffer;
+}
+
 export interface XksTokenHealth {
   ok: boolean;
   /** The HSM answered no free session in time (pool wait): a dependency timeout, not a failure. */
@@ -37,12 +48,14 @@ export interface XksTokenHealth {
 
 export interface XksHsm {
   /**
-   * AES-256-GCM under a one-time key the token derives from the material and nonce ‖ IV; the
-   * IV comes from the token. Plaintext must be 1 byte or more. The caller zeroes its plaintext.
+   * AES-256-GCM under the material's current per-nonce key; the nonce (returned, for the
+   * ciphertextMetadata) and the IV come from the token. `aadFor(nonce)` builds the GCM AAD, which
+   * binds the metadata carrying that nonce. Plaintext must be 1 byte or more. The caller zeroes
+   * its plaintext.
    */
-  encrypt(ref: MaterialRef, nonce: Buffer, plaintext: Buffer, aad: Buffer): Promise<XksSealed>;
-  /** Inverse of encrypt; an authentication failure throws HsmDecryptError. The caller zeroes the result. */
-  decrypt(ref: MaterialRef, nonce: Buffer, sealed: XksSealed, aad: Buffer): Promise<Buffer>;
+  encrypt(ref: MaterialRef, plaintext: Buffer, aadFor: (nonce: Buffer) => Buffer): Promise<XksSealed & { nonce: Buffer }>;
+  /** Inverse of encrypt (either scheme); an authentication failure throws HsmDecryptError. The caller zeroes the result. */
+  decrypt(ref: MaterialRef, derivation: XksDerivation, sealed: XksSealed, aad: Buffer): Promise<Buffer>;
   /**
    * Deep check: derive + GCM encrypt + decrypt on the dedicated XKS health key (a token object
    * created on first use), compared byte for byte. Never throws.

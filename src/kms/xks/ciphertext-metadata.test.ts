@@ -40,14 +40,21 @@ describe('ciphertextMetadata', () => {
     const cm = encodeCiphertextMetadata({ version: 513, nonce });
     expect(cm.length).toBe(XKS_CM_BYTES);
     expect(cm.length).toBeLessThanOrEqual(20);
-    expect(cm[0]).toBe(1);
+    expect(cm[0]).toBe(2);
     expect(cm.readUInt16BE(1)).toBe(513);
-    expect(decodeCiphertextMetadata(cm)).toStrictEqual({ version: 513, nonce });
+    expect(decodeCiphertextMetadata(cm)).toStrictEqual({ version: 513, nonce, derivation: { scheme: 'per-nonce', nonce } });
+  });
+
+  it('still reads format 1 (one-time keys per IV, written by earlier builds) and names its scheme', () => {
+    const nonce = randomBytes(16);
+    const cm = Buffer.concat([Buffer.from([1, 0x00, 0x07]), nonce]);
+    expect(decodeCiphertextMetadata(cm)).toStrictEqual({ version: 7, nonce, derivation: { scheme: 'per-call', nonce } });
   });
 
   it.each([
     ['a wrong length', Buffer.alloc(18, 1)],
-    ['an unknown format byte', Buffer.concat([Buffer.from([2, 0, 1]), Buffer.alloc(16)])],
+    ['an unknown format byte', Buffer.concat([Buffer.from([3, 0, 1]), Buffer.alloc(16)])],
+    ['format byte 0', Buffer.concat([Buffer.from([0, 0, 1]), Buffer.alloc(16)])],
     ['version 0', Buffer.concat([Buffer.from([1, 0, 0]), Buffer.alloc(16)])],
     ['nothing', Buffer.alloc(0)],
   ])('refuses metadata with %s', (_what, cm) => {

@@ -3,19 +3,22 @@
  * Appendix C).
  *
  * ciphertextMetadata (the spec allows up to 20 vendor bytes, returned by KMS on Decrypt):
- *   format (1 byte, 0x01) ‖ material version (uint16 big-endian) ‖ derivation nonce (16 bytes)
- * = 19 bytes. The format byte names this layout and this AAD encoding, so a later format can
- * change either and old ciphertexts still decrypt (the spec's own advice).
+ *   format (1 byte) ‖ material version (uint16 big-endian) ‖ derivation nonce (16 bytes)
+ * = 19 bytes. The format byte names how the GCM key was derived (hsm/xks.ts) and this AAD
+ * encoding, so a later format can change either and old ciphertexts still decrypt (the spec's
+ * own advice):
+ *   0x01  one-time key from material and nonce ‖ IV (written by earlier builds; still decrypted)
+ *   0x02  per-nonce key from material and nonce, reused for up to 2^20 random-IV encryptions
  *
  * AES-GCM invocation bound (NIST SP 800-38D §8.3; DESIGN.md pitfalls): the token never encrypts
- * under the material itself. Each Encrypt derives a one-time key in the token from the material
- * and nonce ‖ IV (see hsm/xks.ts). Deriving from the 96-bit IV alone would not help: two calls
- * that draw the same IV would derive the same key and reuse (key, IV) exactly as plain GCM does.
- * With the nonce carried in the metadata the (key, IV) pair repeats only if 224 random bits do.
+ * under the material itself, and no derived key sees more than 2^20 random 96-bit IVs, far under
+ * the 2^32 the bound allows (hsm/xks-derived-keys.ts).
  */
 import { createHash } from 'node:crypto';
+import type { XksDerivation } from '../ports/hsm-xks.js';
 
-export const XKS_CM_FORMAT = 0x01;
+export const XKS_CM_FORMAT_PER_CALL = 0x01;
+export const XKS_CM_FORMAT_PER_NONCE = 0x02;
 export const XKS_NONCE_BYTES = 16;
 export const XKS_CM_BYTES = 1 + 2 + XKS_NONCE_BYTES;
 /** Spec limits. */
@@ -28,22 +31,30 @@ export interface CiphertextMetadata {
   nonce: Buffer;
 }
 
+const SCHEMES: Record<number, XksDerivation['scheme']> = {
+  [XKS_CM_FORMAT_PER_CALL]: 'per-call',
+  [XKS_CM_FORMAT_PER_NONCE]: 'per-nonce',
+};
+
+/** Format 2: what every new ciphertext carries. */
 export function encodeCiphertextMetadata(m: CiphertextMetadata): Buffer {
   if (m.nonce.length !== XKS_NONCE_BYTES) throw new RangeError(`nonce must be ${XKS_NONCE_BYTES} bytes`);
   if (!Number.isInteger(m.version) || m.version < 1 || m.version > 0xffff) throw new RangeError('version must be 1 to 65535');
   const out = Buffer.alloc(XKS_CM_BYTES);
-  out[0] = XKS_CM_FORMAT;
+  out[0] = XKS_CM_FORMAT_PER_NONCE;
   out.writeUInt16BE(m.version, 1);
   m.nonce.copy(out, 3);
   return out;
 }
 
 /** undefined for metadata that is not ours (wrong length or format): the caller answers InvalidCiphertextException. */
-export function decodeCiphertextMetadata(cm: Buffer): CiphertextMetadata | undefined {
-  if (cm.length !== XKS_CM_BYTES || cm[0] !== XKS_CM_FORMAT) return undefined;
+export function decodeCiphertextMetadata(cm: Buffer): (CiphertextMetadata & { derivation: XksDerivation }) | undefined {
+  const scheme = cm.length === XKS_CM_BYTES ? SCHEMES[cm[0]!] : undefined;
+  if (!scheme) return undefined;
   const version = cm.readUInt16BE(1);
   if (version === 0) return undefined;
-  return { version, nonce: Buffer.from(cm.subarray(3)) };
+  const nonce = Buffer.from(cm.subarray(3));
+  return { version, nonce, derivation: { scheme, nonce } };
 }
 
 /**

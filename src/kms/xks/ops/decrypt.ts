@@ -1,6 +1,6 @@
 /**
- * Decrypt (XKS proxy API spec v1.0.3). The ciphertextMetadata names the material version and
- * carries the derivation nonce; it is also bound into the GCM AAD. Any change to ciphertext, IV,
+ * Decrypt (XKS proxy API spec v1.0.3). The ciphertextMetadata names the material version and the
+ * key-derivation scheme and carries the derivation nonce; it is also bound into the GCM AAD. Any change to ciphertext, IV,
  * tag, AAD or metadata — including moving the metadata into the AAD position — fails the tag
  * check in the token: InvalidCiphertextException.
  */
@@ -36,7 +36,7 @@ export async function decrypt(ctx: XksContext, input: DecryptInput): Promise<Buf
   try {
     return await ctx.deps.hsm.xks.decrypt(
       materialRef(key, material),
-      meta.nonce,
+      meta.derivation,
       { iv: input.initializationVector, ciphertext: input.ciphertext, tag: input.authenticationTag },
       aad,
     );

@@ -6,12 +6,7 @@
  */
 import type { XksContext } from '../context.js';
 import { assertEnabled, assertUsage, loadAuthorizedKey, materialRef } from '../load-key.js';
-import {
-  XKS_NONCE_BYTES,
-  ciphertextDataIntegrityValue,
-  encodeCiphertextMetadata,
-  xksGcmAad,
-} from '../ciphertext-metadata.js';
+import { ciphertextDataIntegrityValue, encodeCiphertextMetadata, xksGcmAad } from '../ciphertext-metadata.js';
 import { InternalException } from '../errors.js';
 import { HsmDecryptError } from '../../ports/hsm.js';
 import { constantTimeEqual, zero } from '../../../lib/bytes.js';
@@ -44,10 +39,15 @@ export async function encrypt(ctx: XksContext, input: EncryptInput): Promise<Enc
   if (!material) throw new InternalException(`Material version ${key.currentVersion} of external key ${key.externalKeyId} is missing.`);
   const ref = materialRef(key, material);
 
-  const nonce = await hsm.generateRandom(XKS_NONCE_BYTES);
-  const cm = encodeCiphertextMetadata({ version: material.version, nonce });
-  const aad = xksGcmAad(input.additionalAuthenticatedData, cm);
-  const sealed = await hsm.xks.encrypt(ref, nonce, input.plaintext, aad);
+  // The token draws the nonce (it names the per-nonce key); the metadata carrying it is in the AAD.
+  let cm: Buffer | undefined;
+  let aad: Buffer | undefined;
+  const sealed = await hsm.xks.encrypt(ref, input.plaintext, (nonce) => {
+    cm = encodeCiphertextMetadata({ version: material.version, nonce });
+    aad = xksGcmAad(input.additionalAuthenticatedData, cm);
+    return aad;
+  });
+  if (!cm || !aad) throw new InternalException('The token returned a ciphertext without building its AAD.');
   const out: EncryptOutput = {
     ciphertext: sealed.ciphertext,
     ciphertextMetadata: cm,
@@ -65,7 +65,7 @@ export async function encrypt(ctx: XksContext, input: EncryptInput): Promise<Enc
   });
   let back: Buffer | undefined;
   try {
-    back = await hsm.xks.decrypt(ref, nonce, sealed, aad);
+    back = await hsm.xks.decrypt(ref, { scheme: 'per-nonce', nonce: sealed.nonce }, sealed, aad);
     if (!constantTimeEqual(back, input.plaintext)) throw new InternalException('The test decrypt returned different bytes.');
   } catch (e) {
     if (e instanceof HsmDecryptError) throw new InternalException('The test decrypt of the new ciphertext failed.');
