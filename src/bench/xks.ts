@@ -1,10 +1,12 @@
 /**
  * XKS Encrypt throughput: the service as a child process with its XKS proxy on loopback HTTP,
  * one external key created with the CLI, and every request signed afresh with
- * @smithy/signature-v4 (service kms-xks-proxy), as AWS KMS would sign it.
+ * @smithy/signature-v4 (service kms-xks-proxy), as AWS KMS would sign it. The response's
+ * integrity value is checked against SHA-256 of what came back, so a run only counts answers
+ * that a real KMS would accept.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +19,36 @@ import { drive, type RunStats } from './stats.js';
 import { NodeSha256 } from '../lib/node-sha256.js';
 
 
-export async function benchXksEncrypt(storage: 'wrapped' | 'token', concurrency: number, durationMs: number, warmupMs: number, size: number): Promise<RunStats> {
+/** XKS spec Appendix C, recomputed here: base64(SHA-256(aad ‖ cm ‖ iv ‖ ciphertext ‖ tag)). */
+function integrityHolds(body: Buffer, aad: Buffer): boolean {
+  const r = JSON.parse(body.toString('utf8')) as Record<string, string>;
+  const b = (field: string) => Buffer.from(r[field] ?? '', 'base64');
+  const expected = createHash('sha256')
+    .update(aad)
+    .update(b('ciphertextMetadata'))
+    .update(b('initializationVector'))
+    .update(b('ciphertext'))
+    .update(b('authenticationTag'))
+    .digest('base64');
+  return r.ciphertextDataIntegrityValue === expected;
+}
+
+export interface XksRequestShape {
+  /**
+   * As AWS KMS sends it: an AAD (KMS binds its own ciphertext header; 64 bytes here) and the
+   * SHA_256 integrity value, which costs a test decrypt per call. Otherwise plaintext only.
+   */
+  kmsLike: boolean;
+}
+
+export async function benchXksEncrypt(
+  storage: 'wrapped' | 'token',
+  concurrency: number,
+  durationMs: number,
+  warmupMs: number,
+  size: number,
+  shape: XksRequestShape,
+): Promise<RunStats> {
   const dataDir = newBenchDataDir();
   const credential = newXksCredential();
   const prefix = '/xks/bench';
@@ -31,6 +62,8 @@ export async function benchXksEncrypt(storage: 'wrapped' | 'token', concurrency:
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const signer = new SignatureV4({ service: 'kms-xks-proxy', region: 'us-east-1', credentials: credential, sha256: NodeSha256 });
   const plaintext = randomBytes(size).toString('base64');
+  const aadBytes = randomBytes(64);
+  const aad = aadBytes.toString('base64');
   const path = `${prefix}/kms/xks/v1/keys/bench-key/encrypt`;
 
   const encrypt = async () => {
@@ -43,6 +76,7 @@ export async function benchXksEncrypt(storage: 'wrapped' | 'token', concurrency:
       },
       plaintext,
       encryptionAlgorithm: 'AES_GCM',
+      ...(shape.kmsLike ? { additionalAuthenticatedData: aad, ciphertextDataIntegrityValueAlgorithm: 'SHA_256' } : {}),
     });
     const signed = await signer.sign({
       method: 'POST',
@@ -55,8 +89,13 @@ export async function benchXksEncrypt(storage: 'wrapped' | 'token', concurrency:
     });
     await new Promise<void>((resolve, reject) => {
       const req = request({ host: target.hostname, port: target.port, path, method: 'POST', agent, headers: signed.headers }, (res) => {
-        res.resume();
-        res.once('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`XKS encrypt answered ${res.statusCode}`))));
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.once('end', () => {
+          if (res.statusCode !== 200) return reject(new Error(`XKS encrypt answered ${res.statusCode}`));
+          if (shape.kmsLike && !integrityHolds(Buffer.concat(chunks), aadBytes)) return reject(new Error('XKS encrypt returned a wrong integrity value'));
+          resolve();
+        });
       });
       req.once('error', reject);
       req.end(body);
