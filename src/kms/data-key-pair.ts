@@ -73,7 +73,8 @@ export async function generateDataKeyPairUnder(ctx: OpContext, operation: string
     encryptionContext: input.EncryptionContext,
     grantTokens: input.GrantTokens,
     requestAlias,
-    conditions: { 'kms:DataKeyPairSpec': input.KeyPairSpec },
+    // kms:EncryptionAlgorithm: the private key is encrypted under the KMS key with SYMMETRIC_DEFAULT.
+    conditions: { 'kms:DataKeyPairSpec': input.KeyPairSpec, 'kms:EncryptionAlgorithm': 'SYMMETRIC_DEFAULT' },
   });
   assertUsableForCrypto(key);
   // The key-usage rules of KMS keys do not apply to the pair; the wrapping key must be symmetric.

@@ -28,7 +28,14 @@ export async function prepareDataKey(ctx: OpContext, operation: string, input: D
     throw new UnsupportedOperationException('Recipient (Nitro Enclaves attestation) is not supported.');
   }
   const { key, requestAlias } = await resolveKey(ctx, input.KeyId, 'key-or-alias');
-  await authorize(ctx, operation, key, { encryptionContext: input.EncryptionContext, grantTokens: input.GrantTokens, requestAlias });
+  await authorize(ctx, operation, key, {
+    encryptionContext: input.EncryptionContext,
+    grantTokens: input.GrantTokens,
+    requestAlias,
+    // AWS KMS condition keys: kms:EncryptionAlgorithm applies to GenerateDataKey*, whose data key
+    // is always encrypted with SYMMETRIC_DEFAULT.
+    conditions: { 'kms:EncryptionAlgorithm': 'SYMMETRIC_DEFAULT' },
+  });
   assertUsableForCrypto(key);
   assertSymmetricEncryptKey(key, operation);
   if (input.DryRun) throw new DryRunOperationException();

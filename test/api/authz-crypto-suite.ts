@@ -16,6 +16,7 @@ import {
   DisableKeyCommand,
   EncryptCommand,
   GenerateDataKeyCommand,
+  GenerateDataKeyPairWithoutPlaintextCommand,
   GenerateDataKeyWithoutPlaintextCommand,
   PutKeyPolicyCommand,
   ReEncryptCommand,
@@ -274,6 +275,27 @@ export function authzCryptoSuite(label: string, options: () => Promise<TestServe
         await rootA.send(new CreateAliasCommand({ AliasName: 'alias/bob-app', TargetKeyId: k.id }));
         await encrypt(w.clients.bob, 'alias/bob-app');
         expect((await errorOf(encrypt(w.clients.bob, k.id))).name).toBe('AccessDeniedException');
+      });
+
+      it('sets kms:EncryptionAlgorithm on Encrypt, GenerateDataKey*, GenerateDataKeyPair* and both sides of ReEncrypt', async () => {
+        const actions = ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:GenerateDataKeyPair*', 'kms:ReEncrypt*'];
+        const only = (algorithm: string) => policyDoc({ Effect: 'Allow', Action: actions, Resource: '*', Condition: { StringEquals: { 'kms:EncryptionAlgorithm': algorithm } } });
+        const { client: frank } = await w.user('frank', only('SYMMETRIC_DEFAULT'));
+        const { client: gina } = await w.user('gina', only('RSAES_OAEP_SHA_256'));
+        const k = await key();
+        const ct = (await encrypt(frank, k.id)).CiphertextBlob!;
+        await frank.send(new GenerateDataKeyCommand({ KeyId: k.id, KeySpec: 'AES_256' }));
+        await frank.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: k.id, NumberOfBytes: 16 }));
+        await frank.send(new GenerateDataKeyPairWithoutPlaintextCommand({ KeyId: k.id, KeyPairSpec: 'ECC_NIST_P256' }));
+        const re = await frank.send(new ReEncryptCommand({ CiphertextBlob: ct, DestinationKeyId: k.id }));
+        expect(re.KeyId).toBe(k.arn);
+        for (const call of [
+          () => gina.send(new GenerateDataKeyCommand({ KeyId: k.id, KeySpec: 'AES_256' })),
+          () => gina.send(new GenerateDataKeyPairWithoutPlaintextCommand({ KeyId: k.id, KeyPairSpec: 'ECC_NIST_P256' })),
+          () => gina.send(new ReEncryptCommand({ CiphertextBlob: ct, DestinationKeyId: k.id })),
+        ]) {
+          expect((await errorOf(call())).name).toBe('AccessDeniedException');
+        }
       });
 
       it('honours aws:ResourceTag in an identity policy, re-reading tags on every request', async () => {

@@ -29,7 +29,11 @@ interface Sealer {
 
 async function sourceSide(ctx: OpContext, input: ReEncryptRequest, blob: Buffer): Promise<Opener> {
   const name = input.SourceEncryptionAlgorithm;
-  const extra = { encryptionContext: input.SourceEncryptionContext, grantTokens: input.GrantTokens };
+  const extra = {
+    encryptionContext: input.SourceEncryptionContext,
+    grantTokens: input.GrantTokens,
+    conditions: { 'kms:EncryptionAlgorithm': name ?? 'SYMMETRIC_DEFAULT' },
+  };
   if (!isAsymmetricEncryptionAlgorithm(name)) {
     const key = await keyForBlob(ctx, blob, input.SourceKeyId);
     await authorize(ctx, 'ReEncryptFrom', key, extra);
@@ -57,7 +61,7 @@ async function destinationSide(ctx: OpContext, input: ReEncryptRequest, source: 
     encryptionContext: input.DestinationEncryptionContext,
     grantTokens: input.GrantTokens,
     requestAlias,
-    conditions: { 'kms:ReEncryptOnSameKey': source.keyId === key.keyId },
+    conditions: { 'kms:ReEncryptOnSameKey': source.keyId === key.keyId, 'kms:EncryptionAlgorithm': name ?? 'SYMMETRIC_DEFAULT' },
   });
   assertUsableForCrypto(key);
   if (!isAsymmetricEncryptionAlgorithm(name)) {

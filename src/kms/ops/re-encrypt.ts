@@ -22,7 +22,11 @@ export async function reEncrypt(ctx: OpContext, input: ReEncryptRequest): Promis
     return reEncryptAsymmetric(ctx, input);
   }
   const source = await keyForBlob(ctx, requireBlob(input.CiphertextBlob), input.SourceKeyId);
-  await authorize(ctx, 'ReEncryptFrom', source, { encryptionContext: input.SourceEncryptionContext, grantTokens: input.GrantTokens });
+  await authorize(ctx, 'ReEncryptFrom', source, {
+    encryptionContext: input.SourceEncryptionContext,
+    grantTokens: input.GrantTokens,
+    conditions: { 'kms:EncryptionAlgorithm': input.SourceEncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT' },
+  });
   assertUsableForCrypto(source);
   assertSymmetricEncryptKey(source, 'ReEncrypt');
   assertSymmetricAlgorithm(source, input.SourceEncryptionAlgorithm);
@@ -32,7 +36,10 @@ export async function reEncrypt(ctx: OpContext, input: ReEncryptRequest): Promis
     encryptionContext: input.DestinationEncryptionContext,
     grantTokens: input.GrantTokens,
     requestAlias,
-    conditions: { 'kms:ReEncryptOnSameKey': source.keyId === destination.keyId },
+    conditions: {
+      'kms:ReEncryptOnSameKey': source.keyId === destination.keyId,
+      'kms:EncryptionAlgorithm': input.DestinationEncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT',
+    },
   });
   assertUsableForCrypto(destination);
   assertSymmetricEncryptKey(destination, 'ReEncrypt');
