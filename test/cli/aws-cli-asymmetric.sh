@@ -45,7 +45,9 @@ kms generate-mac --key-id "$mac" --message "fileb://$work/msg" --mac-algorithm H
 [ "$(stat -c %s "$work/mac")" = 64 ] || fail "HMAC_SHA_512 MAC is not 64 bytes"
 [ "$(kms verify-mac --key-id "$mac" --message "fileb://$work/msg" --mac "fileb://$work/mac" --mac-algorithm HMAC_SHA_512 --query MacValid)" = "True" ] \
   || fail "verify-mac did not accept the MAC"
-printf '\x00' | dd of="$work/mac" bs=1 seek=0 conv=notrunc status=none
+# Flip one bit of byte 0 (a fixed replacement byte would leave the MAC unchanged 1 time in 256).
+first=$(od -An -tu1 -N1 "$work/mac" | tr -d ' ')
+printf "\\$(printf '%03o' $((first ^ 1)))" | dd of="$work/mac" bs=1 seek=0 conv=notrunc status=none
 if kms verify-mac --key-id "$mac" --message "fileb://$work/msg" --mac "fileb://$work/mac" --mac-algorithm HMAC_SHA_512 >"$work/out" 2>"$work/err"; then
   fail "verify-mac accepted a changed MAC"
 fi
