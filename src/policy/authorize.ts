@@ -65,7 +65,7 @@ export function authorizeKmsRequest(input: AuthorizationInput): Decision {
  * without the `kms:` prefix.
  */
 export function accessDeniedMessage(principalArn: string, action: string, resourceArn: string, decision: DenyDecision): string {
-  const a = /^kms:/i.test(action) ? action : `kms:${action}`;
+  const a = action.includes(':') ? action : `kms:${action}`;
   const head = `User: ${principalArn} is not authorized to perform: ${a} on resource: ${resourceArn}`;
   switch (decision.reason) {
     case 'no-identity-policy-allows':

@@ -11,6 +11,7 @@ import { startTestServer, TEST_ACCESS_KEY_ID, TEST_ACCOUNT, TEST_SECRET, type Te
 import { signedPost, type RawResponse } from '../support/raw.js';
 import { errorOf } from '../support/errors.js';
 import { createAccessKey, ensureAccountRoot } from '../../src/kms/identity/access-keys.js';
+import { ensureNamedPrincipal, putIdentityPolicy } from '../../src/kms/identity/iam-admin.js';
 
 const run = promisify(execFile);
 const TARGET = 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents';
@@ -195,4 +196,36 @@ describe('CloudTrail LookupEvents', () => {
     });
     expect((JSON.parse(paged) as { Events: unknown[] }).Events.length).toBeGreaterThanOrEqual(5);
   }, 120_000);
+  it('needs cloudtrail:LookupEvents in an identity policy for users and roles (the account root always may)', async () => {
+    const { store, hsm } = srv.svc.deps;
+    const now = Date.now();
+    const userWith = async (name: string, policy: object) => {
+      const { principal } = await ensureNamedPrincipal(store, 'aws', TEST_ACCOUNT, 'user', name, now);
+      await putIdentityPolicy(store, 'aws', principal, 'main', JSON.stringify({ Version: '2012-10-17', Statement: policy }), now);
+      const creds = { accessKeyId: `AKIALOOKUP${name.toUpperCase().padEnd(10, 'X')}`, secretAccessKey: `${name}-secret-access-key-for-lookup-00` };
+      await createAccessKey(store, hsm, principal, creds, now);
+      return creds;
+    };
+    const auditor = await userWith('auditor', [{ Effect: 'Allow', Action: 'cloudtrail:LookupEvents', Resource: '*' }]);
+    const kmsOnly = await userWith('kmsonly', [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }]);
+    const denied = await userWith('denied', [
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+      { Effect: 'Deny', Action: 'cloudtrail:*', Resource: '*' },
+    ]);
+    const allowed = await lookup({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'Encrypt' }] }, auditor);
+    expect(allowed.status).toBe(200);
+    expect(events(allowed).length).toBeGreaterThan(0);
+    const noPolicy = await lookup({}, kmsOnly);
+    expect(noPolicy.status).toBe(400);
+    expect(noPolicy.json).toStrictEqual({
+      __type: 'AccessDeniedException',
+      message: `User: arn:aws:iam::${TEST_ACCOUNT}:user/kmsonly is not authorized to perform: cloudtrail:LookupEvents on resource: * because no identity-based policy allows the cloudtrail:LookupEvents action`,
+    });
+    const explicit = await lookup({}, denied);
+    expect(explicit.json.__type).toBe('AccessDeniedException');
+    expect(String(explicit.json.message)).toMatch(/with an explicit deny in an identity-based policy$/);
+    // The refusals are in the trail, under the refused user.
+    const refused = events(await lookup({ LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: 'kmsonly' }] }));
+    expect(refused.map((e) => [e.EventName, JSON.parse(e.CloudTrailEvent).errorCode])).toContainEqual(['LookupEvents', 'AccessDeniedException']);
+  });
 });

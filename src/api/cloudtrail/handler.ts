@@ -3,15 +3,16 @@
  * com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents`, SigV4 service `cloudtrail`,
  * the same access keys as the KMS API — so `aws cloudtrail lookup-events --endpoint-url …` and
  * @aws-sdk/client-cloudtrail work unchanged. Callers see only the records of their own account
- * (recipientAccountId); until identity policies are enforced, any principal of the account may
- * look up its events (the account root's `cloudtrail:LookupEvents`). The call is itself audited,
- * with eventSource cloudtrail.amazonaws.com, as CloudTrail logs it.
+ * (recipientAccountId). As in IAM, the account root may always look them up; users and roles need
+ * an identity policy that allows `cloudtrail:LookupEvents` (and no explicit Deny). The call is
+ * itself audited, with eventSource cloudtrail.amazonaws.com, as CloudTrail logs it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Caller } from '../../kms/context.js';
 import type { AuditRecordRow } from '../../kms/ports/store-audit.js';
 import { SerializationException, UnknownOperationException, RequestEntityTooLargeException } from '../../kms/errors.js';
 import { verifySigV4 } from '../../auth/index.js';
+import { authorizeAccountAction } from '../../kms/authz/account-access.js';
 import { newRequestId } from '../../lib/ids.js';
 import { CLOUDTRAIL_EVENT_SOURCE } from '../../audit/event.js';
 import type { Json } from '../../audit/canonical.js';
@@ -87,6 +88,7 @@ export function createCloudTrailHandler(deps: KmsJsonDeps): (req: IncomingMessag
         throw new SerializationException('The request body is not valid JSON.');
       }
       const lookup = parseLookupRequest(json, caller.accountId);
+      await authorizeAccountAction({ deps: deps.kms, caller, requestId }, 'cloudtrail:LookupEvents');
       audited.requestParameters = Object.keys(lookup.parameters).length > 0 ? (lookup.parameters as Json) : null;
       const rows = lookup.empty ? [] : await store.lookup(lookup.query);
       const out: Record<string, unknown> = { Events: rows.map(eventOf) };

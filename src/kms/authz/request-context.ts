@@ -73,7 +73,9 @@ export interface RequestParts {
 }
 
 export async function buildRequestContext(ctx: OpContext, who: CallerPolicies, cache: PolicyCache, parts: RequestParts): Promise<RequestContext> {
-  const base = { action: `kms:${parts.action}`, resource: parts.resource, principal: who.principal, now: ctx.deps.clock.now() };
+  // KMS operations are named bare (`Encrypt`); another service's action comes qualified (`cloudtrail:LookupEvents`).
+  const action = parts.action.includes(':') ? parts.action : `kms:${parts.action}`;
+  const base = { action, resource: parts.resource, principal: who.principal, now: ctx.deps.clock.now() };
   // The hot path: the default key policy and plain identity policies have no conditions.
   if (!parts.policies.some((p) => cache.needs(p).conditionKeys)) return { ...base, conditionKeys: new Map() };
   const keys = new Map<string, ConditionValue>();
