@@ -31,6 +31,10 @@ interface Pending {
   time: number;
   encoded: string;
   settled: boolean;
+  /** fail() marked the event auditResponseWithheld (its caller got an error). */
+  withheld: boolean;
+  /** The encoding handed to the last write: what the store holds if that write committed. */
+  written?: string;
   resolve(): void;
   reject(e: Error): void;
   timer?: NodeJS.Timeout;
@@ -113,7 +117,7 @@ export class AuditLog {
       return Promise.reject(new AuditUnavailableError(`the audit record cannot be encoded: ${e instanceof Error ? e.message : String(e)}`));
     }
     return new Promise<void>((resolve, reject) => {
-      const p: Pending = { event, time, encoded, settled: false, resolve, reject };
+      const p: Pending = { event, time, encoded, settled: false, withheld: false, resolve, reject };
       p.timer = setTimeout(() => {
         this.fail(p, new AuditUnavailableError(`the audit record was not durable within ${this.o.writeTimeoutMs} ms`));
         this.unhealthy('audit write timed out');
@@ -168,12 +172,16 @@ export class AuditLog {
       if (this.chain.sinkBehind && !this.outcome(await this.chain.flushSink([]))) return void (retry = true);
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
+        for (const p of batch) p.written = p.encoded;
         const result = await this.chain.write(batch);
         if (result.ok) {
           for (const p of batch) this.succeed(p);
+          this.noteWithheld(batch);
         } else {
           const why = result.stage === 'store' ? 'the audit record could not be written' : 'the audit record could not be written to the sink';
           for (const p of batch) this.fail(p, new AuditUnavailableError(why));
+          // A sink failure comes after the store commit: those records are in, as written.
+          if (result.stage === 'sink') this.noteWithheld(batch);
           this.outcome(result);
           return void (retry = true);
         }
@@ -194,6 +202,7 @@ export class AuditLog {
         // Its callers were refused, but the records are in: nothing is written twice.
         for (const p of r.batch) clearTimeout(p.timer);
         this.o.log.warn({ records: r.batch.length }, 'audit batch reported as failed had committed');
+        this.noteWithheld(r.batch);
         return true;
       case 'requeue':
         this.queue.unshift(...r.batch);
@@ -229,8 +238,31 @@ export class AuditLog {
       const extra = (p.event.additionalEventData ?? {}) as Record<string, unknown>;
       p.event.additionalEventData = { ...(extra as object), auditResponseWithheld: true } as CloudTrailEvent['additionalEventData'];
       p.encoded = canonicalJson(p.event);
+      p.withheld = true;
     }
     p.reject(e);
+  }
+
+  /**
+   * Records whose caller was answered with an error after their write had begun (a timeout during
+   * the write, a sink failure after the commit, a write that committed after all) are in the
+   * chain as plain successes, and a chained record cannot be changed. A follow-up service event
+   * per account, AuditResponseWithheld, names them, so the trail never claims a success the caller
+   * did not get.
+   */
+  private noteWithheld(batch: readonly Pending[]): void {
+    const late = batch.filter((p) => p.withheld && p.written !== p.encoded);
+    const byAccount = new Map<string | undefined, { region: string; eventIds: string[] }>();
+    for (const p of late) {
+      const account = p.event.recipientAccountId;
+      const entry = byAccount.get(account) ?? { region: p.event.awsRegion, eventIds: [] };
+      entry.eventIds.push(p.event.eventID);
+      byAccount.set(account, entry);
+    }
+    for (const [accountId, { region, eventIds }] of byAccount) {
+      const e = serviceEvent({ eventName: 'AuditResponseWithheld', time: this.o.now(), accountId, region, resources: [], serviceEventDetails: { eventIds } });
+      this.append(e).catch(() => {});
+    }
   }
 
   private unhealthy(detail: string): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainRecord } from '../../../src/audit/chain.js';
+import { chainRecord, parseRecordBody } from '../../../src/audit/chain.js';
 import { GENESIS_HASH } from '../../../src/audit/canonical.js';
 import { verifyChains } from '../../../src/audit/verify.js';
 import { databaseSource } from '../../../src/audit/verify-sources.js';
@@ -189,12 +189,31 @@ export function auditBehaviour(h: StoreHarness): void {
         await stuck;
         return append(records, digest);
       };
-      await expect(c.log.append(makeEvent())).rejects.toThrow('not durable within 50 ms');
+      const event = makeEvent();
+      await expect(c.log.append(event)).rejects.toThrow('not durable within 50 ms');
       expect(c.log.status()).toMatchObject({ ok: false, detail: 'audit write timed out' });
       store.audit.append = append;
       release();
       await expect.poll(() => c.log.admit(), { timeout: 10_000 }).toBe(true);
-      expect((await store.audit.chain(NODE, 0, 10)).length).toBe(1);
+      // The record went in as written (a success); its caller got an error, so a follow-up names it.
+      await expect.poll(async () => (await store.audit.chain(NODE, 0, 10)).length, { timeout: 10_000 }).toBe(2);
+      const [written, followUp] = (await store.audit.chain(NODE, 0, 10)).map((r) => parseRecordBody(r.body).event);
+      expect(written).toMatchObject({ eventID: event.eventID, eventName: 'Encrypt' });
+      expect(written!.errorCode).toBeUndefined();
+      expect(followUp).toMatchObject({
+        eventName: 'AuditResponseWithheld',
+        eventType: 'AwsServiceEvent',
+        recipientAccountId: ACCOUNT,
+        serviceEventDetails: { eventIds: [event.eventID] },
+      });
+    });
+
+    it('writes no follow-up when the caller was answered as its record says', async () => {
+      const store = await stores.fresh();
+      const c = await auditLogOn(store, { writeTimeoutMs: 5_000 });
+      await c.log.append(makeEvent());
+      await c.log.append(makeEvent({ error: { code: 'NotFoundException', message: 'x' } }));
+      expect((await store.audit.chain(NODE, 0, 10)).map((r) => r.eventName)).toStrictEqual(['Encrypt', 'Encrypt']);
     });
 
     it('prunes only records a signed digest older than the cutoff covers, and what remains still verifies', async () => {
