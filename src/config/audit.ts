@@ -13,7 +13,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
-type Env = Record<string, string | undefined>;
+import { intVar, type Env } from './int-var.js';
 
 export class AuditConfigError extends Error {}
 
@@ -33,11 +33,7 @@ export interface AuditConfig {
 const NODE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 function int(env: Env, name: string, def: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new AuditConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
-  return n;
+  return intVar(env, name, def, min, max, (m) => new AuditConfigError(m));
 }
 
 /** The host name reduced to the node-id alphabet. */

@@ -171,6 +171,10 @@ const INVALID: Array<[string, Env, string]> = [
   ['a port above 65535', { STRONGROOM_PORT: '65536' }, "STRONGROOM_PORT must be an integer from 0 to 65535, got '65536'"],
   ['a fractional port', { STRONGROOM_PORT: '80.5' }, "STRONGROOM_PORT must be an integer from 0 to 65535, got '80.5'"],
   ['a port that is not a number', { STRONGROOM_PORT: 'http' }, "STRONGROOM_PORT must be an integer from 0 to 65535, got 'http'"],
+  ['a hexadecimal port (Number() would read 80)', { STRONGROOM_PORT: '0x50' }, "STRONGROOM_PORT must be an integer from 0 to 65535, got '0x50'"],
+  ['a port in exponent notation', { STRONGROOM_PORT: '8e3' }, "STRONGROOM_PORT must be an integer from 0 to 65535, got '8e3'"],
+  ['a port with spaces', { STRONGROOM_PORT: ' 8080 ' }, "STRONGROOM_PORT must be an integer from 0 to 65535, got ' 8080 '"],
+  ['a signed port', { STRONGROOM_PORT: '+80' }, "STRONGROOM_PORT must be an integer from 0 to 65535, got '+80'"],
   ['an unknown key storage', { STRONGROOM_KEY_STORAGE: 'hsm' }, "STRONGROOM_KEY_STORAGE must be 'wrapped' or 'token', got 'hsm'"],
   ['a key storage in the wrong case', { STRONGROOM_KEY_STORAGE: 'Token' }, "STRONGROOM_KEY_STORAGE must be 'wrapped' or 'token', got 'Token'"],
   [

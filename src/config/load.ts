@@ -7,7 +7,7 @@ import type { Config } from './types.js';
 import { xksListenerFromEnv } from './xks.js';
 import { auditFromEnv } from './audit.js';
 
-type Env = Record<string, string | undefined>;
+import { intVar, type Env } from './int-var.js';
 
 export class ConfigError extends Error {}
 
@@ -15,13 +15,7 @@ const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 function int(env: Env, name: string, def: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
-  }
-  return n;
+  return intVar(env, name, def, min, max, (m) => new ConfigError(m));
 }
 
 function onOff(env: Env, name: string, def: boolean): boolean {

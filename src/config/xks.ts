@@ -22,7 +22,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
-type Env = Record<string, string | undefined>;
+import { intVar, type Env } from './int-var.js';
 
 export class XksConfigError extends Error {}
 
@@ -69,12 +69,8 @@ const PREFIX_RE = /^(?:\/[A-Za-z0-9_-]+)*$/;
 const MAX_URI_PATH = 128;
 const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1|localhost)$/;
 
-function int(env: Env, name: string, def: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new XksConfigError(`${name} must be a port number, got '${raw}'`);
-  return n;
+function port(env: Env, name: string, def: number): number {
+  return intVar(env, name, def, 0, 65535, (m) => new XksConfigError(m));
 }
 
 /** The listener part, from the environment; undefined when STRONGROOM_XKS_CONFIG is unset. */
@@ -93,13 +89,13 @@ export function xksListenerFromEnv(env: Env, defaultHost: string): XksListenerCo
   }
   const out: XksListenerConfig = { configPath: resolve(configPath), watch: env.STRONGROOM_XKS_WATCH !== '0' };
   if (cert && key) {
-    out.https = { host: env.STRONGROOM_XKS_HOST || defaultHost, port: int(env, 'STRONGROOM_XKS_PORT', 8443), certPath: resolve(cert), keyPath: resolve(key) };
+    out.https = { host: env.STRONGROOM_XKS_HOST || defaultHost, port: port(env, 'STRONGROOM_XKS_PORT', 8443), certPath: resolve(cert), keyPath: resolve(key) };
   }
   if (httpPort) {
     const host = env.STRONGROOM_XKS_HTTP_HOST || '127.0.0.1';
     // The XKS API carries plaintext data keys: without TLS it stays on this machine.
     if (!LOOPBACK.test(host)) throw new XksConfigError(`STRONGROOM_XKS_HTTP_HOST must be a loopback address (plain HTTP is for local testing), got '${host}'`);
-    out.http = { host, port: int(env, 'STRONGROOM_XKS_HTTP_PORT', 0) };
+    out.http = { host, port: port(env, 'STRONGROOM_XKS_HTTP_PORT', 0) };
   }
   return out;
 }
