@@ -72,6 +72,37 @@ describe('strongroom CLI and first start', () => {
     expect(readFileSync(join(dataDir, 'credentials'), 'utf8')).toBe(creds);
   });
 
+  it('installs exactly the bootstrap access key, idempotently, and refuses a start whose variables disagree with it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strongroom-bootstrap-'));
+    const boot = (secret: string, account = '444455556666') =>
+      run(process.execPath, ['bin/strongroom.js', 'init'], {
+        env: {
+          ...process.env,
+          STRONGROOM_DATA_DIR: dir,
+          STRONGROOM_BOOTSTRAP_ACCOUNT_ID: account,
+          STRONGROOM_BOOTSTRAP_ACCESS_KEY_ID: 'AKIABOOTSTRAPTEST001',
+          STRONGROOM_BOOTSTRAP_SECRET_ACCESS_KEY: secret,
+        },
+        timeout: 60_000,
+      });
+    try {
+      await boot('bootstrap-secret-number-one-0000000000');
+      await boot('bootstrap-secret-number-one-0000000000');
+      expect(existsSync(join(dir, 'credentials'))).toBe(false);
+      const listed = (await run(process.execPath, ['bin/strongroom.js', 'access-key', 'list', '--account', '444455556666'], { env: { ...process.env, STRONGROOM_DATA_DIR: dir } })).stdout;
+      expect(listed.match(/AKIABOOTSTRAPTEST001/g)).toHaveLength(1);
+      const changedSecret = await boot('bootstrap-secret-number-two-0000000000').catch((e: { code: number; stderr: string }) => e);
+      expect(changedSecret).toMatchObject({ code: 1 });
+      const stderr = (changedSecret as { stderr: string }).stderr;
+      expect(stderr).toContain('AKIABOOTSTRAPTEST001 already exists for arn:aws:iam::444455556666:root with a different secret');
+      expect(stderr).not.toMatch(/bootstrap-secret-number-(one|two)/);
+      const otherAccount = await boot('bootstrap-secret-number-one-0000000000', '777788889999').catch((e: { code: number; stderr: string }) => e);
+      expect((otherAccount as { stderr: string }).stderr).toContain('with a different principal');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('creates, lists, disables, enables and deletes access keys that the running service honours', async () => {
     const created = JSON.parse((await cli(dataDir, 'access-key', 'create')).stdout) as { AccessKeyId: string; SecretAccessKey: string; Principal: string };
     expect(created.Principal).toBe('arn:aws:iam::111122223333:root');
