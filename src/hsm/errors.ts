@@ -75,6 +75,10 @@ const CKR_TABLE: ReadonlyMap<number, CkrRow> = new Map<number, CkrRow>([
   [0x110, { name: 'CKR_WRAPPED_KEY_INVALID', kind: 'auth' }],
   [0x112, { name: 'CKR_WRAPPED_KEY_LEN_RANGE', kind: 'auth' }],
   [0x113, { name: 'CKR_WRAPPING_KEY_HANDLE_INVALID', kind: 'device' }],
+  // A token without the curve or key type (e.g. no Ed25519 or secp256k1) answers one of these to
+  // C_GenerateKeyPair (PKCS#11 v2.40 §5.8; v3.0 adds CKR_CURVE_NOT_SUPPORTED, not in pkcs11js 2.1.7).
+  [0x130, { name: 'CKR_DOMAIN_PARAMS_INVALID', kind: 'unsupported' }],
+  [0x140, { name: 'CKR_CURVE_NOT_SUPPORTED', kind: 'unsupported' }],
   [0x150, { name: 'CKR_BUFFER_TOO_SMALL', kind: 'other' }],
   [0x190, { name: 'CKR_CRYPTOKI_NOT_INITIALIZED', kind: 'reinit' }],
   [0x191, { name: 'CKR_CRYPTOKI_ALREADY_INITIALIZED', kind: 'other' }],

@@ -15,7 +15,7 @@
  */
 import pkcs11js from 'pkcs11js';
 import type { Handle, Mechanism, PKCS11, Template } from 'pkcs11js';
-import { HsmDecryptError, HsmError } from '../kms/ports/hsm.js';
+import { HsmDecryptError, HsmUnsupportedError } from '../kms/ports/hsm.js';
 import { HsmImportedMaterialError, type UnwrapRequest } from '../kms/ports/hsm-imports.js';
 import { zero } from '../lib/bytes.js';
 import { asDecryptFailure } from './errors.js';
@@ -84,7 +84,10 @@ async function oaepStep(
       deps.oaep.nativeSha256 = false;
     }
   }
-  if (!deps.softwareOaep) throw new HsmError('software OAEP decoding is switched off');
+  // Parameters issued before a restart with STRONGROOM_HSM_SOFTWARE_OAEP=off: a clear refusal.
+  if (!deps.softwareOaep) {
+    throw new HsmUnsupportedError('This token has no RSA-OAEP with SHA-256 and software OAEP decoding is switched off (STRONGROOM_HSM_SOFTWARE_OAEP=off)');
+  }
   const value = await softwareOaep256(deps, session, rsaKey, block, what);
   try {
     return deps.p.C_CreateObject(session, [...template, { type: pkcs11js.CKA_VALUE, value }]);

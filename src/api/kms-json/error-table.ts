@@ -4,7 +4,7 @@
  * key-unavailable faults, 503 for dependency timeouts (SDKs retry 5xx).
  */
 import * as E from '../../kms/errors.js';
-import { HsmBusyError, HsmDecryptError, HsmError, HsmUnavailableError } from '../../kms/ports/hsm.js';
+import { HsmBusyError, HsmDecryptError, HsmError, HsmUnavailableError, HsmUnsupportedError } from '../../kms/ports/hsm.js';
 
 export interface WireError {
   status: number;
@@ -24,6 +24,8 @@ function fromHsm(e: HsmError): E.KmsError {
   if (e instanceof HsmBusyError) return new E.DependencyTimeoutException('The HSM did not answer in time. Retry the request.');
   if (e instanceof HsmUnavailableError) return new E.KeyUnavailableException('The HSM is unavailable. Retry the request.');
   if (e instanceof HsmDecryptError) return new E.InvalidCiphertextException();
+  // The token lacks a mechanism, curve or key type the request needs (another HSM, another SoftHSM build).
+  if (e instanceof HsmUnsupportedError) return new E.UnsupportedOperationException('The HSM behind this key store does not support what this request needs.');
   return new E.KMSInternalException('The HSM failed to perform the operation.');
 }
 
