@@ -6,6 +6,7 @@
  * its record too while the audit log is healthy, and does not while it is refusing requests, so a
  * broken disk gives fast errors.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Caller } from '../kms/context.js';
 import { KMSInternalException } from '../kms/errors.js';
@@ -91,7 +92,7 @@ export class RequestAuditor {
       throw new KMSInternalException(message);
     }
     try {
-      await this.d.log.append(event, a.time);
+      await Promise.all(deliveries(event).map((e) => this.d.log.append(e, a.time)));
     } catch {
       throw new KMSInternalException('The request could not be recorded in the audit log. Retry the request.');
     }
@@ -107,7 +108,9 @@ export class RequestAuditor {
       // HMAC of the context failed (HSM down): record the call without its parameters.
       event = await this.build({ ...a, input: undefined }, undefined, error);
     }
-    const written = this.d.log.append(event, a.time).catch(() => {});
+    // A cross-account call refused for access reasons is logged only in the caller's account.
+    const events = error.code === 'AccessDeniedException' ? [event] : deliveries(event);
+    const written = Promise.all(events.map((e) => this.d.log.append(e, a.time).catch(() => {})));
     if (healthy) await written;
   }
 
@@ -167,6 +170,25 @@ export class RequestAuditor {
       return out;
     };
   }
+}
+
+const KMS_RESOURCE_ACCOUNT = /^arn:[^:]+:kms:[^:]*:(\d{12}):(?:key|alias)\//;
+
+/**
+ * The record as each account receives it: calls on a key of another account are logged in the
+ * caller's and in the key owner's account (reference §6), each copy with its own eventID, the
+ * owner's under its recipientAccountId, both with one sharedEventID (as CloudTrail does).
+ */
+function deliveries(event: CloudTrailEvent): CloudTrailEvent[] {
+  const owners = new Set<string>();
+  for (const r of event.resources ?? []) {
+    const account = KMS_RESOURCE_ACCOUNT.exec(r.ARN)?.[1];
+    if (account !== undefined && account !== event.recipientAccountId) owners.add(account);
+  }
+  if (owners.size === 0 || event.recipientAccountId === undefined) return [event];
+  const sharedEventID = randomUUID();
+  const caller = { ...event, sharedEventID };
+  return [caller, ...[...owners].map((recipientAccountId) => ({ ...caller, eventID: randomUUID(), recipientAccountId }))];
 }
 
 /** CloudTrail always logs the algorithm of symmetric crypto calls and Decrypt's resolved key (reference §6). */

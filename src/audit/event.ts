@@ -45,6 +45,8 @@ export interface CloudTrailEvent {
   additionalEventData?: Json;
   requestID?: string;
   eventID: string;
+  /** Set on the copies of one cross-account call delivered to several accounts (one eventID each). */
+  sharedEventID?: string;
   readOnly: boolean;
   resources?: EventResource[];
   eventType: 'AwsApiCall' | 'AwsServiceEvent';

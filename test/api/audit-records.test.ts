@@ -123,6 +123,33 @@ describe('audit records of API calls', () => {
     );
   });
 
+  it('logs an allowed cross-account call in the caller’s and in the key owner’s account, linked by sharedEventID', async () => {
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${TEST_ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' },
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }, Action: 'kms:Encrypt', Resource: '*' },
+      ],
+    });
+    const arn = (await kms.send(new CreateKeyCommand({ Policy: policy }))).KeyMetadata!.Arn!;
+    const other = srv.kms({ accessKeyId: OTHER_KEY_ID, secretAccessKey: OTHER_SECRET });
+    const res = await other.send(new EncryptCommand({ KeyId: arn, Plaintext: Buffer.from('x') }));
+    // Refused for access reasons: only the caller's account sees it.
+    const denied = await failedRequestId(other.send(new GenerateDataKeyCommand({ KeyId: arn, KeySpec: 'AES_256' })));
+    other.destroy();
+    expect(denied.name).toBe('AccessDeniedException');
+    const copies = (await auditEvents(srv)).filter((e) => e.requestID === res.$metadata.requestId);
+    expect(copies.map((e) => e.recipientAccountId).sort()).toStrictEqual([TEST_ACCOUNT, OTHER_ACCOUNT].sort());
+    const [a, b] = copies;
+    expect(a!.sharedEventID).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b!.sharedEventID).toBe(a!.sharedEventID);
+    expect(a!.eventID).not.toBe(b!.eventID);
+    for (const e of copies) expect(e.userIdentity).toMatchObject({ type: 'Root', accountId: OTHER_ACCOUNT, accessKeyId: OTHER_KEY_ID });
+    const deniedCopies = (await auditEvents(srv)).filter((e) => e.requestID === denied.requestId);
+    expect(deniedCopies.map((e) => e.recipientAccountId)).toStrictEqual([OTHER_ACCOUNT]);
+    expect((await verifyServer(srv)).ok).toBe(true);
+  });
+
   it('records a request refused for a bad signature with only the access key id it claimed', async () => {
     const res = await signedPost(srv.url, 'TrentService.Encrypt', JSON.stringify({ KeyId: 'alias/x', Plaintext: 'eA==' }), {
       secretAccessKey: 'not-the-secret-not-the-secret-not-the-secret',
