@@ -23,6 +23,7 @@ const USAGE = `usage: strongroom <command>
   access-key list [--account ID]        list access keys (never their secrets)
   access-key disable|enable|delete ID   change or remove an access key
   init --seed FILE                      apply a seed file (YAML/JSON: accounts, principals, policies, access keys, keys, aliases)
+  account create [ID] | account list    accounts (each with its root principal)
   user|role create|list|delete NAME     IAM-style users and roles of an account [--account ID]
   policy attach|detach|list|get --user NAME|--role NAME [--name P] [--file F]  identity policies
   access-key create --user NAME|--role NAME   an access key for a user or role
@@ -38,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
   // Dispatched before the shared option parser: the xks commands have options of their own.
   if (argv[0] === 'xks') return xksCommand(loadConfig(), createLogger('warn'), argv.slice(1));
   if (argv[0] === 'audit') return auditCommand(loadConfig(), createLogger('warn'), argv.slice(1));
-  // user, role, policy, assume-role, access-key --user/--role/rotate, init --seed (identity/router.ts).
+  // account, user, role, policy, assume-role, access-key --user/--role/rotate, init --seed (identity/router.ts).
   const identity = await routeIdentityCommand(argv);
   if (identity !== undefined) return identity;
   const { positionals, values } = parseArgs({

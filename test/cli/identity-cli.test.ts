@@ -120,6 +120,19 @@ describe('strongroom identity CLI and seed file', () => {
     expect((await cli(dir, 'init', '--seed', join(dir, 'bad2.yaml'))).stderr).toContain('seed: keys[0].color: unknown field');
   });
 
+  it('creates and lists accounts; users of a new account go in with --account', async () => {
+    const before = jsonLines((await cli(dir, 'account', 'list')).stdout).map((a) => a.AccountId);
+    expect(before).toEqual([A, B].sort());
+    const created = await cli(dir, 'account', 'create', '777788889999');
+    expect(jsonLines(created.stdout)[0]).toMatchObject({ AccountId: '777788889999', RootArn: 'arn:aws:iam::777788889999:root' });
+    expect(await cli(dir, 'account', 'create', '777788889999')).toMatchObject({ code: 1, stderr: expect.stringContaining('account 777788889999 already exists') });
+    expect(await cli(dir, 'account', 'create', '12345')).toMatchObject({ code: 1, stderr: expect.stringContaining("account id must be 12 digits, got '12345'") });
+    expect((await cli(dir, 'account', 'frobnicate')).stderr).toContain('account needs one of create, list');
+    expect(jsonLines((await cli(dir, 'account', 'list')).stdout).map((a) => a.AccountId)).toEqual([A, B, '777788889999'].sort());
+    expect((await cli(dir, 'user', 'create', 'erin', '--account', '777788889999')).code).toBe(0);
+    expect(jsonLines((await cli(dir, 'user', 'list', '--account', '777788889999')).stdout).map((u) => u.Arn)).toEqual(['arn:aws:iam::777788889999:user/erin']);
+  });
+
   it('manages users, roles, identity policies and access keys', async () => {
     expect((await cli(dir, 'user', 'create', 'bob')).code).toBe(0);
     expect(await cli(dir, 'user', 'create', 'bob')).toMatchObject({ code: 1, stderr: expect.stringContaining('user bob already exists') });

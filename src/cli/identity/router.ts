@@ -1,6 +1,7 @@
 /**
  * The identity commands of the `strongroom` CLI, dispatched before main.ts's shared option
  * parser (they take options of their own):
+ *   account create [ID] | account list
  *   user create|list|delete NAME            role create|list|delete NAME
  *   policy attach|detach|list|get (--user NAME | --role NAME) [--name POLICY] [--file FILE]
  *   access-key create (--user NAME | --role NAME)      access-key rotate ACCESS_KEY_ID
@@ -18,6 +19,7 @@ import { initCommand } from '../init.js';
 import { applySeed, readSeedFile, SeedError } from '../seed/apply.js';
 import { processIo, type CliIo, type CommandContext, type IdentityOptions } from './io.js';
 import { principalCommand } from './principals.js';
+import { accountCommand } from './accounts.js';
 import { policyCommand } from './policies.js';
 import { identityAccessKeyCommand } from './access-keys.js';
 import { assumeRoleCommand } from './assume-role.js';
@@ -36,7 +38,7 @@ const OPTIONS = {
 
 function handles(argv: readonly string[]): boolean {
   const [command, action] = argv;
-  if (command === 'user' || command === 'role' || command === 'policy' || command === 'assume-role') return true;
+  if (command === 'account' || command === 'user' || command === 'role' || command === 'policy' || command === 'assume-role') return true;
   if (command === 'access-key') return action === 'rotate' || argv.some((a) => a === '--user' || a === '--role' || a.startsWith('--user=') || a.startsWith('--role='));
   if (command === 'init') return argv.some((a) => a === '--seed' || a.startsWith('--seed='));
   return false;
@@ -59,6 +61,8 @@ export async function routeIdentityCommand(argv: string[], io: CliIo = processIo
       const c: CommandContext = { config, backends, accountId, io, now: () => systemClock.now() };
       const o: IdentityOptions = values;
       switch (command) {
+        case 'account':
+          return await accountCommand(c, action, arg);
         case 'user':
         case 'role':
           return await principalCommand(c, command, action, arg);

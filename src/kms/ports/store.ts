@@ -86,6 +86,8 @@ export interface IdentityRepository {
   /** Inserts the account if it does not exist. */
   ensureAccount(account: AccountRecord): Promise<void>;
   getAccount(accountId: string): Promise<AccountRecord | undefined>;
+  /** Every account, ordered by account id. */
+  listAccounts(): Promise<AccountRecord[]>;
   /** Inserts the principal if no principal with that ARN exists. */
   ensurePrincipal(principal: PrincipalRecord): Promise<void>;
   getPrincipal(arn: string): Promise<PrincipalRecord | undefined>;

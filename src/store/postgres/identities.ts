@@ -17,6 +17,11 @@ export class PostgresIdentityRepository implements IdentityRepository {
     );
   }
 
+  async listAccounts(): Promise<AccountRecord[]> {
+    const { rows } = await this.pool.query<AccountRow>('SELECT account_id, created_at FROM accounts ORDER BY account_id');
+    return rows.map(accountFromRow);
+  }
+
   async getAccount(accountId: string): Promise<AccountRecord | undefined> {
     const { rows } = await this.pool.query<AccountRow>('SELECT account_id, created_at FROM accounts WHERE account_id = $1', [
       accountId,

@@ -15,6 +15,7 @@ function statements(db: Db) {
       'INSERT INTO accounts (account_id, created_at) VALUES (?, ?) ON CONFLICT (account_id) DO NOTHING',
     ),
     getAccount: db.prepare<[string], AccountRow>('SELECT account_id, created_at FROM accounts WHERE account_id = ?'),
+    listAccounts: db.prepare<[], AccountRow>('SELECT account_id, created_at FROM accounts ORDER BY account_id'),
     ensurePrincipal: db.prepare<[string, string, string, string, number]>(
       `INSERT INTO principals (${PRINCIPAL_COLUMNS}) VALUES (?, ?, ?, ?, ?) ON CONFLICT (arn) DO NOTHING`,
     ),
@@ -46,6 +47,10 @@ export class SqliteIdentityRepository implements IdentityRepository {
 
   async ensureAccount(account: AccountRecord): Promise<void> {
     this.s.ensureAccount.run(account.accountId, account.createdAt);
+  }
+
+  async listAccounts(): Promise<AccountRecord[]> {
+    return this.s.listAccounts.all().map(accountFromRow);
   }
 
   async getAccount(accountId: string): Promise<AccountRecord | undefined> {

@@ -14,6 +14,10 @@ export function identityBehaviour(h: StoreHarness): void {
       await store.identities.ensureAccount({ accountId: ACCOUNT, createdAt: T0 + 1 });
       expect(await store.identities.getAccount(ACCOUNT)).toStrictEqual({ accountId: ACCOUNT, createdAt: T0 });
       expect(await store.identities.getAccount(OTHER)).toBeUndefined();
+      await store.identities.ensureAccount({ accountId: OTHER, createdAt: T0 + 2 });
+      expect(await store.identities.listAccounts()).toStrictEqual(
+        [{ accountId: ACCOUNT, createdAt: T0 }, { accountId: OTHER, createdAt: T0 + 2 }].sort((a, b) => a.accountId.localeCompare(b.accountId)),
+      );
     });
 
     it('inserts a principal once and lists an account’s principals by ARN', async () => {
