@@ -173,10 +173,15 @@ export function auditBehaviour(h: StoreHarness): void {
           throw new Error('connection lost after COMMIT');
         }
       };
-      await expect(c.log.append(makeEvent())).rejects.toThrow();
+      const refused = makeEvent();
+      await expect(c.log.append(refused)).rejects.toThrow();
       await expect.poll(() => c.log.admit(), { timeout: 10_000 }).toBe(true);
       await c.log.append(makeEvent());
-      expect((await store.audit.chain(NODE, 0, 10)).map((r) => r.seq)).toStrictEqual([1, 2]);
+      // Written once; its caller was refused, so the AuditResponseWithheld follow-up names it.
+      const events = (await store.audit.chain(NODE, 0, 10)).map((r) => parseRecordBody(r.body).event);
+      expect(events.filter((e) => e.eventID === refused.eventID)).toHaveLength(1);
+      expect(events.map((e) => e.eventName)).toStrictEqual(['Encrypt', 'AuditResponseWithheld', 'Encrypt']);
+      expect(events[1]!.serviceEventDetails).toStrictEqual({ eventIds: [refused.eventID] });
     });
 
     it('fails a record that is not durable in time at once, and recovers when the write completes', async () => {
