@@ -48,7 +48,10 @@ export interface TestChain {
 }
 
 /** An audit log over a real store, with a software signer and a clock the test moves. */
-export async function auditLogOn(store: Store, opts: { nodeId?: string; signer?: TestSigner; writeTimeoutMs?: number; retentionDays?: number; maxBatch?: number } = {}): Promise<TestChain> {
+export async function auditLogOn(
+  store: Store,
+  opts: { nodeId?: string; signer?: TestSigner; writeTimeoutMs?: number; retentionDays?: number; maxBatch?: number; digestIntervalMs?: number } = {},
+): Promise<TestChain> {
   const clock = { t: T0 };
   const signer = opts.signer ?? testSigner();
   const log = new AuditLog({
@@ -60,6 +63,7 @@ export async function auditLogOn(store: Store, opts: { nodeId?: string; signer?:
     writeTimeoutMs: opts.writeTimeoutMs ?? 10_000,
     retentionDays: opts.retentionDays,
     maxBatch: opts.maxBatch,
+    digestIntervalMs: opts.digestIntervalMs,
   });
   await log.start();
   return { log, signer, clock };

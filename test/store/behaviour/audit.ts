@@ -221,6 +221,31 @@ export function auditBehaviour(h: StoreHarness): void {
       expect((await store.audit.chain(NODE, 0, 10)).map((r) => r.eventName)).toStrictEqual(['Encrypt', 'Encrypt']);
     });
 
+    it('signs digests on its own every digestIntervalMs, each covering what was written since the last', async () => {
+      const store = await stores.fresh();
+      const c = await auditLogOn(store, { digestIntervalMs: 50 });
+      try {
+        for (let i = 0; i < 3; i++) await c.log.append(makeEvent());
+        await expect.poll(async () => (await store.audit.digests(NODE)).map((d) => [d.firstSeq, d.lastSeq]), { timeout: 10_000 }).toStrictEqual([[1, 3]]);
+        for (let i = 0; i < 2; i++) await c.log.append(makeEvent());
+        await expect.poll(async () => (await store.audit.digests(NODE)).map((d) => [d.firstSeq, d.lastSeq]), { timeout: 10_000 }).toStrictEqual([[1, 3], [4, 5]]);
+        expect((await verifyChains(databaseSource(store.audit), c.signer.key, c.signer.fingerprint)).problems).toStrictEqual([]);
+      } finally {
+        await c.log.close();
+      }
+    });
+
+    it('applies retentionDays when it signs a digest: records a digest older than the cutoff covers go', async () => {
+      const store = await stores.fresh();
+      const c = await auditLogOn(store, { retentionDays: 1 });
+      await buildChain(c, 4, [2]);
+      c.clock.t += 2 * 86_400_000;
+      await c.log.append(makeEvent({ time: c.clock.t }), c.clock.t);
+      expect(await c.log.digests.writeNow('test')).toBe(true);
+      expect((await store.audit.chain(NODE, 0, 10)).map((r) => r.seq)).toStrictEqual([3, 4, 5]);
+      expect((await verifyChains(databaseSource(store.audit), c.signer.key, c.signer.fingerprint)).problems).toStrictEqual([]);
+    });
+
     it('prunes only records a signed digest older than the cutoff covers, and what remains still verifies', async () => {
       const { store, opts } = await stores.freshWithOptions();
       const c = await auditLogOn(store);
