@@ -8,13 +8,20 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { generateKeyPairSync } from 'node:crypto';
 import {
   CreateKeyCommand,
   DecryptCommand,
+  DeriveSharedSecretCommand,
   EncryptCommand,
   GenerateDataKeyCommand,
+  GenerateDataKeyPairCommand,
+  GenerateMacCommand,
   GenerateRandomCommand,
   ReEncryptCommand,
+  SignCommand,
+  VerifyCommand,
+  VerifyMacCommand,
   type KMSClient,
 } from '@aws-sdk/client-kms';
 import { startTestServer, TEST_SECRET, type TestServer } from '../support/server.js';
@@ -87,6 +94,18 @@ describe('no sensitive value in the audit trail or the log', () => {
     const root = await ensureAccountRoot(srv.svc.deps.store, 'aws', '777788889999', Date.now());
     await createAccessKey(srv.svc.deps.store, srv.svc.deps.hsm, root, { accessKeyId: 'AKIAAUDITSECRETS0001', secretAccessKey: otherSecret }, Date.now());
     await srv.kms({ accessKeyId: 'AKIAAUDITSECRETS0001', secretAccessKey: otherSecret }).send(new GenerateRandomCommand({ NumberOfBytes: 16 }));
+    // Asymmetric and HMAC paths: messages, MACs, signatures, private keys and shared secrets.
+    const message = Buffer.from(`MESSAGE-${Date.now()}-signed-and-maced-never-logged`);
+    const signer = (await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata!.KeyId!;
+    const sig = await kms.send(new SignCommand({ KeyId: signer, Message: message, SigningAlgorithm: 'ECDSA_SHA_256' }));
+    await kms.send(new VerifyCommand({ KeyId: signer, Message: message, Signature: sig.Signature, SigningAlgorithm: 'ECDSA_SHA_256' }));
+    const hmacKey = (await kms.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }))).KeyMetadata!.KeyId!;
+    const mac = await kms.send(new GenerateMacCommand({ KeyId: hmacKey, Message: message, MacAlgorithm: 'HMAC_SHA_256' }));
+    await kms.send(new VerifyMacCommand({ KeyId: hmacKey, Message: message, Mac: mac.Mac, MacAlgorithm: 'HMAC_SHA_256' }));
+    const pair = await kms.send(new GenerateDataKeyPairCommand({ KeyId: keyId, KeyPairSpec: 'ECC_NIST_P256' }));
+    const agreer = (await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'KEY_AGREEMENT' }))).KeyMetadata!.KeyId!;
+    const peer = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' });
+    const shared = await kms.send(new DeriveSharedSecretCommand({ KeyId: agreer, KeyAgreementAlgorithm: 'ECDH', PublicKey: peer }));
     kms.destroy();
 
     secrets.push(
@@ -97,13 +116,19 @@ describe('no sensitive value in the audit trail or the log', () => {
       ['ciphertext', Buffer.from(enc.CiphertextBlob!)],
       ['re-encrypted ciphertext', Buffer.from(re.CiphertextBlob!)],
       ['random bytes', Buffer.from(rnd.Plaintext!)],
+      ['signed and MACed message', message],
+      ['signature', Buffer.from(sig.Signature!)],
+      ['MAC', Buffer.from(mac.Mac!)],
+      ['data key pair private key', Buffer.from(pair.PrivateKeyPlaintext!)],
+      ['encrypted data key pair private key', Buffer.from(pair.PrivateKeyCiphertextBlob!)],
+      ['shared secret', Buffer.from(shared.SharedSecret!)],
       ['secret access key', TEST_SECRET],
       ['second secret access key', otherSecret],
       ['PIN', readFileSync(srv.config.hsm.pinFile!, 'utf8').trim()],
       ['SO PIN', readFileSync(join(srv.config.dataDir, 'softhsm', 'so.pin'), 'utf8').trim()],
     );
     // The records are there (so the scan below is looking at a populated audit table).
-    expect((await auditEvents(srv)).length).toBeGreaterThanOrEqual(11);
+    expect((await auditEvents(srv)).length).toBeGreaterThanOrEqual(20);
     await srv.svc.audit.log.digests.writeNow('test');
     const haystacks: Array<[string, string]> = [
       ['SQLite file', databaseBytes(srv)],
