@@ -175,6 +175,8 @@ const INVALID: Array<[string, Env, string]> = [
   ['a port in exponent notation', { STRONGROOM_PORT: '8e3' }, "STRONGROOM_PORT must be an integer from 0 to 65535, got '8e3'"],
   ['a port with spaces', { STRONGROOM_PORT: ' 8080 ' }, "STRONGROOM_PORT must be an integer from 0 to 65535, got ' 8080 '"],
   ['a signed port', { STRONGROOM_PORT: '+80' }, "STRONGROOM_PORT must be an integer from 0 to 65535, got '+80'"],
+  ['an unknown log level', { STRONGROOM_LOG_LEVEL: 'verbose' }, "STRONGROOM_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'"],
+  ['a partition that is not an ARN partition', { STRONGROOM_PARTITION: 'AWS:cn' }, "STRONGROOM_PARTITION must be an ARN partition such as aws or aws-cn, got 'AWS:cn'"],
   ['an unknown key storage', { STRONGROOM_KEY_STORAGE: 'hsm' }, "STRONGROOM_KEY_STORAGE must be 'wrapped' or 'token', got 'hsm'"],
   ['a key storage in the wrong case', { STRONGROOM_KEY_STORAGE: 'Token' }, "STRONGROOM_KEY_STORAGE must be 'wrapped' or 'token', got 'Token'"],
   [

@@ -13,6 +13,9 @@ export class ConfigError extends Error {}
 
 const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const PARTITION_RE = /^aws(?:-[a-z]+)*$/;
+// pino's levels, and 'silent'.
+const LOG_LEVELS: ReadonlySet<string> = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 function int(env: Env, name: string, def: number, min: number, max: number): number {
   return intVar(env, name, def, min, max, (m) => new ConfigError(m));
@@ -68,6 +71,11 @@ export function loadConfig(env: Env = process.env): Config {
   const pinFile = env.STRONGROOM_HSM_PIN_FILE || (externalModule ? undefined : join(softDir, 'user.pin'));
   const defaultAccountId = env.STRONGROOM_DEFAULT_ACCOUNT_ID || '111122223333';
   if (!/^\d{12}$/.test(defaultAccountId)) throw new ConfigError('STRONGROOM_DEFAULT_ACCOUNT_ID must be 12 digits');
+  const logLevel = env.STRONGROOM_LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.has(logLevel)) throw new ConfigError(`STRONGROOM_LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}, got '${logLevel}'`);
+  const partition = env.STRONGROOM_PARTITION || 'aws';
+  // ARN partitions: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, … (every ARN the service writes starts with it).
+  if (!PARTITION_RE.test(partition)) throw new ConfigError(`STRONGROOM_PARTITION must be an ARN partition such as aws or aws-cn, got '${partition}'`);
 
   return {
     host: env.STRONGROOM_HOST || '127.0.0.1',
@@ -75,10 +83,10 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     databaseUrl,
     sqlitePath: join(dataDir, 'strongroom.db'),
-    partition: env.STRONGROOM_PARTITION || 'aws',
+    partition,
     allowedRegions,
     maxBodyBytes: int(env, 'STRONGROOM_MAX_BODY_BYTES', 1_048_576, 1024, 64 * 1_048_576),
-    logLevel: env.STRONGROOM_LOG_LEVEL || 'info',
+    logLevel,
     hsm: {
       modulePath: externalModule ?? SOFTHSM_MODULE,
       tokenLabel: env.STRONGROOM_HSM_TOKEN_LABEL || 'strongroom',
