@@ -122,4 +122,25 @@ describe('XksDerivedKeys', () => {
     await expect(keys.forEncrypt(ref('a'))).rejects.toBeInstanceOf(SyntheticCkrError);
     expect(state.derived).toEqual([]);
   });
+  it('adopts an authenticated nonce for decrypts only: cached once, never used to encrypt', async () => {
+    const { state, token } = fakeToken();
+    const keys = new XksDerivedKeys(token, materials, 10);
+    const foreign = Buffer.alloc(16, 0xab);
+    expect(keys.forDecrypt(ref('a'), foreign)).toBeUndefined();
+    await keys.adopt(ref('a'), foreign);
+    await keys.adopt(ref('a'), foreign);
+    expect(state.derived.map((d) => d.subarray(0, 16).toString('hex'))).toStrictEqual([foreign.toString('hex')]);
+    const lease = keys.forDecrypt(ref('a'), foreign);
+    expect(lease?.handle.toString()).toBe('key-1');
+    lease?.release();
+    const enc = await keys.forEncrypt(ref('a'));
+    expect(enc.nonce.equals(foreign)).toBe(false);
+    enc.release();
+    // A new generation: the adopted copy is dropped and adopted again on the next success.
+    state.generation += 1;
+    expect(keys.forDecrypt(ref('a'), foreign)).toBeUndefined();
+    await keys.adopt(ref('a'), foreign);
+    expect(keys.forDecrypt(ref('a'), foreign)?.handle.toString()).toBe('key-3');
+    expect(state.destroyed).toEqual([]);
+  });
 });

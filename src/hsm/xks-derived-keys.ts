@@ -109,6 +109,22 @@ export class XksDerivedKeys {
     return this.lease(key);
   }
 
+  /**
+   * After a one-time copy of (ref, nonce) has authenticated a ciphertext, keeps a cached copy for
+   * the next decrypts under that nonce (ciphertexts of another process, or from before a restart,
+   * share one nonce per 2^20 encryptions). Only authenticated nonces get in, so decrypts of made-up
+   * metadata cannot fill the cache. Call inside a pool operation, like forEncrypt.
+   */
+  async adopt(ref: MaterialRef, nonce: Buffer): Promise<void> {
+    const material = materialKey(ref);
+    const existing = this.cache.get(`${material}/${nonce.toString('hex')}`);
+    if (existing && existing.generation === this.token.generation) return;
+    if (existing) this.drop(existing);
+    const key = await this.derive(material, ref, nonce);
+    // Decrypt only: this process did not draw the nonce, so it never encrypts under it.
+    key.uses = this.maxUses;
+  }
+
   /** The material is being destroyed: so are its derived keys (once no call uses them). */
   forget(ref: Pick<MaterialRef, 'keyId' | 'materialId'>): void {
     const material = materialKey(ref);
@@ -151,7 +167,7 @@ export class XksDerivedKeys {
     return deriving;
   }
 
-  private async derive(material: string, ref: MaterialRef): Promise<DerivedKey> {
+  private async derive(material: string, ref: MaterialRef, given?: Buffer): Promise<DerivedKey> {
     const generation = this.token.generation;
     const lease = await this.materials.lease(ref);
     try {
@@ -162,7 +178,7 @@ export class XksDerivedKeys {
       }
       const { p } = this.token;
       const anchor = this.token.anchor();
-      const nonce = p.C_GenerateRandom(anchor, Buffer.alloc(XKS_DERIVATION_NONCE_BYTES));
+      const nonce = given ? Buffer.from(given) : p.C_GenerateRandom(anchor, Buffer.alloc(XKS_DERIVATION_NONCE_BYTES));
       const handle = p.C_DeriveKey(anchor, deriveMechanism(perNonceDerivationInput(nonce)), lease.handle, reusableDerivedKeyTemplate());
       const key: DerivedKey = {
         cacheKey: `${material}/${nonce.toString('hex')}`,

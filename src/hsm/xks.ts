@@ -8,8 +8,9 @@
  *     encrypts up to 2^20 times with fresh token IVs (xks-derived-keys.ts).
  *   'per-call' (format 1, decrypt only): input nonce (16) ‖ IV (12) ‖ "xks1", a one-time key.
  *
- * Decrypt uses the cached per-nonce key when this process still holds it (the CDIV test decrypt,
- * recent ciphertexts) and otherwise derives a one-time copy and destroys it after the call.
+ * Decrypt uses the cached per-nonce key when this process holds it (the CDIV test decrypt, recent
+ * ciphertexts); otherwise it derives a one-time copy, destroys it after the call and, if that
+ * copy authenticated the ciphertext, caches the per-nonce key for the next decrypts (adopt).
  */
 import type { Handle } from 'pkcs11js';
 import { HsmDecryptError, type MaterialRef } from '../kms/ports/hsm.js';
@@ -84,7 +85,12 @@ export function createXksHsm(deps: SealDeps, token: Token, derived: XksDerivedKe
       return runtime.withSession('xks decrypt', async (session) => {
         const cached = derivation.scheme === 'per-nonce' ? derived.forDecrypt(ref, derivation.nonce) : undefined;
         if (!cached) {
-          return withOneTimeKey(session, ref, derivationInput(derivation, iv), 'decrypt', (key) => gcmDecrypt(p, session.handle, key, iv, aad, input));
+          const plaintext = await withOneTimeKey(session, ref, derivationInput(derivation, iv), 'decrypt', (key) =>
+            gcmDecrypt(p, session.handle, key, iv, aad, input),
+          );
+          // Best effort: the decrypt has succeeded; a failed adoption only means the next one derives again.
+          if (derivation.scheme === 'per-nonce') await derived.adopt(ref, derivation.nonce).catch(() => {});
+          return plaintext;
         }
         try {
           return await gcmDecrypt(p, session.handle, cached.handle, iv, aad, input);
