@@ -53,6 +53,22 @@ function columnMismatch(item: ChainItem, env: RecordEnvelope): string | undefine
   return undefined;
 }
 
+/**
+ * One index row per resource ARN of the record and nothing else, each with the name the
+ * ResourceName lookup matches: the ARN's resource part, `key/` dropped (AuditResourceRow). The
+ * verifier recomputes the name itself rather than trusting the writer's code.
+ */
+function sameResourceRows(rows: ReadonlyArray<{ arn: string; name: string }>, arns: readonly string[]): boolean {
+  const expected = [...new Set(arns)].sort();
+  const stored = rows.map((r) => r.arn).sort();
+  return JSON.stringify(stored) === JSON.stringify(expected) && rows.every((r) => r.name === resourceNameOf(r.arn));
+}
+
+function resourceNameOf(arn: string): string {
+  const resource = arn.split(':').slice(5).join(':');
+  return resource.startsWith('key/') ? resource.slice(4) : resource;
+}
+
 async function* withNext<T>(it: AsyncIterable<T>): AsyncGenerator<[T, T | undefined]> {
   let held: T | undefined;
   let has = false;
@@ -76,6 +92,7 @@ export async function walkRecords(
   };
   const db = source.kind === 'database';
   let prev: Prev | undefined;
+  let indexMismatch: { seq: number; id: string; message: string } | undefined;
 
   for await (const [item, next] of withNext(source.records(nodeId))) {
     const env = parsed(item);
@@ -131,11 +148,17 @@ export async function walkRecords(
       }
       return fail('altered', `record ${prev.where} (eventID ${prev.eventId}) was altered or replaced: ${name} links to a different hash`, prev.seq, prev.eventId);
     }
+    // Reported only if the chain itself is sound: an inserted or moved record (which has no index
+    // rows of its own) is named as such once the walk reaches the record after it.
+    if (!indexMismatch && item.resourceRows !== undefined && !sameResourceRows(item.resourceRows, indexColumns(env.event).resources)) {
+      indexMismatch = { seq: env.sequence, id, message: `record ${name} was altered: its rows in the resources index (audit_resources) disagree with the hashed record` };
+    }
     if (digestHeads.has(env.sequence)) out.hashesAt.set(env.sequence, item.storedHash);
     prev = { seq: env.sequence, hash: item.storedHash, previousHash: env.previousHash, eventId: id, where: item.where };
     out.count += 1;
     out.lastSeq = env.sequence;
   }
+  if (indexMismatch) return fail('altered', indexMismatch.message, indexMismatch.seq, indexMismatch.id);
   out.complete = true;
   return out;
 }

@@ -13,6 +13,14 @@ export function databaseSource(repo: AuditRepository): ChainSource {
       let after = 0;
       for (;;) {
         const rows = await repo.chain(nodeId, after, PAGE);
+        const indexed = new Map<number, Array<{ arn: string; name: string }>>();
+        if (rows.length > 0) {
+          for (const x of await repo.resourceRows(nodeId, after, rows[rows.length - 1]!.seq)) {
+            const list = indexed.get(x.seq) ?? [];
+            list.push({ arn: x.arn, name: x.name });
+            indexed.set(x.seq, list);
+          }
+        }
         for (const r of rows) {
           const item: ChainItem = {
             position: r.seq,
@@ -34,6 +42,7 @@ export function databaseSource(repo: AuditRepository): ChainSource {
             },
           };
           item.prevHashColumn = r.prevHash;
+          item.resourceRows = indexed.get(r.seq) ?? [];
           yield item;
         }
         if (rows.length < PAGE) return;

@@ -11,6 +11,8 @@ export interface ChainItem {
   body: string;
   /** Database only: the index columns, which must agree with the hashed body. */
   columns?: IndexColumns & { eventTime: number };
+  /** Database only: the record's rows of the resources index (LookupEvents by ResourceName). */
+  resourceRows?: Array<{ arn: string; name: string }>;
   /** Database only: the prev_hash column, a copy of the envelope's previousHash. */
   prevHashColumn?: string;
 }

@@ -94,6 +94,14 @@ export interface AuditPruneResult {
   digests: number;
 }
 
+/** A row of the resources index (LookupEvents by ResourceName), a copy of the record's resources. */
+export interface AuditResourceRow {
+  seq: number;
+  arn: string;
+  /** The key id or alias name the ARN ends in (`key/<id>` → `<id>`, `alias/<name>` as is). */
+  name: string;
+}
+
 export interface AuditRepository {
   /** Writes records (and optionally a digest) in one transaction: all or nothing. */
   append(records: readonly AuditRecordRow[], digest?: AuditDigestRow): Promise<void>;
@@ -104,6 +112,8 @@ export interface AuditRepository {
   nodes(): Promise<string[]>;
   /** Records of a node with seq > afterSeq, ascending, at most `limit`. */
   chain(nodeId: string, afterSeq: number, limit: number): Promise<AuditRecordRow[]>;
+  /** The resources-index rows of the node's records afterSeq < seq <= throughSeq, by seq then arn (for verify). */
+  resourceRows(nodeId: string, afterSeq: number, throughSeq: number): Promise<AuditResourceRow[]>;
   /** Every digest of a node, ascending digestSeq. */
   digests(nodeId: string): Promise<AuditDigestRow[]>;
   /** Sequence number of the node's record whose hash is `hash`, if any (for verify's diagnosis). */

@@ -11,6 +11,7 @@ import type {
   AuditQuery,
   AuditRecordRow,
   AuditRepository,
+  AuditResourceRow,
 } from '../../kms/ports/store-audit.js';
 import {
   AUDIT_DIGEST_COLUMNS,
@@ -100,6 +101,14 @@ export class PostgresAuditRepository implements AuditRepository {
       [nodeId],
     );
     return rows.map(digestFromRow);
+  }
+
+  async resourceRows(nodeId: string, afterSeq: number, throughSeq: number): Promise<AuditResourceRow[]> {
+    const { rows } = await this.pool.query<{ seq: string | number; arn: string; name: string }>(
+      'SELECT seq, arn, name FROM audit_resources WHERE node_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq, arn',
+      [nodeId, afterSeq, throughSeq],
+    );
+    return rows.map((r) => ({ seq: Number(r.seq), arn: r.arn, name: r.name }));
   }
 
   async seqOfHash(nodeId: string, hash: string): Promise<number | undefined> {

@@ -11,6 +11,7 @@ import type {
   AuditQuery,
   AuditRecordRow,
   AuditRepository,
+  AuditResourceRow,
 } from '../../kms/ports/store-audit.js';
 import {
   AUDIT_DIGEST_COLUMNS,
@@ -51,6 +52,9 @@ function statements(db: Db) {
       `SELECT ${AUDIT_DIGEST_COLUMNS} FROM audit_digests WHERE node_id = ? ORDER BY digest_seq`,
     ),
     seqOfHash: db.prepare<[string, string], number>('SELECT seq FROM audit_records WHERE node_id = ? AND hash = ? LIMIT 1').pluck(),
+    resourceRows: db.prepare<[string, number, number], AuditResourceRow>(
+      'SELECT seq, arn, name FROM audit_resources WHERE node_id = ? AND seq > ? AND seq <= ? ORDER BY seq, arn',
+    ),
     rangeFirst: db.prepare<[number, number, number], AuditRecordDbRow>(
       `SELECT ${AUDIT_RECORD_COLUMNS} FROM audit_records WHERE event_time >= ? AND event_time < ? ORDER BY node_id, seq LIMIT ?`,
     ),
@@ -119,6 +123,10 @@ export class SqliteAuditRepository implements AuditRepository {
 
   async digests(nodeId: string): Promise<AuditDigestRow[]> {
     return this.s.digests.all(nodeId).map(digestFromRow);
+  }
+
+  async resourceRows(nodeId: string, afterSeq: number, throughSeq: number): Promise<AuditResourceRow[]> {
+    return this.s.resourceRows.all(nodeId, afterSeq, throughSeq);
   }
 
   async seqOfHash(nodeId: string, hash: string): Promise<number | undefined> {

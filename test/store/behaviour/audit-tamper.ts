@@ -57,6 +57,20 @@ export function auditTamperBehaviour(h: StoreHarness): void {
       expect((await verify(store, c)).problems[0]).toMatchObject({ kind: 'altered', seq: 3, eventId: ids[2] });
     });
 
+    it('names a record whose rows in the resources index were removed, renamed or added (what ResourceName lookups use)', async () => {
+      for (const edit of [
+        'DELETE FROM audit_resources WHERE seq = 7',
+        "UPDATE audit_resources SET name = 'some-other-key' WHERE seq = 7",
+        "INSERT INTO audit_resources (node_id, seq, arn, name) VALUES ('" + NODE + "', 7, 'arn:aws:kms:eu-west-1:111122223333:key/planted', 'planted')",
+      ]) {
+        const { store, opts, c, ids } = await setup();
+        await sql(opts, edit);
+        const p = (await verify(store, c)).problems[0];
+        expect(p, edit).toMatchObject({ kind: 'altered', seq: 7, eventId: ids[6] });
+        expect(p!.message).toContain('resources index (audit_resources)');
+      }
+    });
+
     it('names a deleted record', async () => {
       const { store, opts, c, ids } = await setup();
       await sql(opts, 'DELETE FROM audit_resources WHERE seq = 6', 'DELETE FROM audit_records WHERE seq = 6');
