@@ -4,7 +4,7 @@
  * CKA_SENSITIVE and non-extractable, refuse to reveal their secret attributes and refuse to be
  * wrapped, and no extractable copy outlives key generation. destroyMaterial removes them.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createECDH, createHash, randomBytes, randomUUID } from 'node:crypto';
 import pkcs11js from 'pkcs11js';
 import type { Handle, PKCS11, Template } from 'pkcs11js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,9 @@ function schemeFor(params: KeyPairParams): SignatureScheme {
 const PAIRS: Array<{ name: string; params: KeyPairParams; secret: number }> = [
   { name: 'RSA-2048', params: { kind: 'rsa', bits: 2048 }, secret: pkcs11js.CKA_PRIVATE_EXPONENT },
   { name: 'P-256', params: { kind: 'ec', curve: 'P-256' }, secret: pkcs11js.CKA_VALUE },
+  { name: 'P-384', params: { kind: 'ec', curve: 'P-384' }, secret: pkcs11js.CKA_VALUE },
+  { name: 'P-521', params: { kind: 'ec', curve: 'P-521' }, secret: pkcs11js.CKA_VALUE },
+  { name: 'secp256k1', params: { kind: 'ec', curve: 'secp256k1' }, secret: pkcs11js.CKA_VALUE },
   { name: 'Ed25519', params: { kind: 'ed25519' }, secret: pkcs11js.CKA_VALUE },
 ];
 
@@ -78,6 +81,18 @@ describe.each(MODES)('key object protection in %s mode', (mode) => {
       await t.hsm.asymmetric.sign(ref, schemeFor(params), digest);
       refs.set(name, ref);
     }
+    // An ECDH derive makes a shared-secret object in the token; the sweep below shows it is gone.
+    const agreeKeyId = randomUUID();
+    const agreeMaterialId = randomBytes(32).toString('hex');
+    const agreeParams: KeyPairParams = { kind: 'ec', curve: 'P-256' };
+    const agree = await t.hsm.asymmetric.generateKeyPair(agreeKeyId, agreeMaterialId, agreeParams, 'derive');
+    const peer = createECDH('prime256v1');
+    peer.generateKeys();
+    const shared = await t.hsm.asymmetric.deriveSharedSecret(
+      { keyId: agreeKeyId, materialId: agreeMaterialId, wrapped: agree.wrapped, params: agreeParams, usage: 'derive' },
+      peer.getPublicKey(),
+    );
+    expect(shared.length).toBe(32);
     const keyId = randomUUID();
     const materialId = randomBytes(32).toString('hex');
     const g = await t.hsm.mac.generate(keyId, materialId, 'sha384');
