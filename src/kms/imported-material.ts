@@ -67,11 +67,26 @@ export function importKindFor(
 
 /**
  * KeyMetadata of keys with imported material (AWS KMS API Reference: KeyMetadata): ExpirationModel
- * "present only when Origin is EXTERNAL", ValidTo only when that material expires.
+ * "present only when Origin is EXTERNAL", of the current material; ValidTo "the earliest time at
+ * which any imported key material permanently associated with this KMS key expires".
  */
 export async function importedMaterialMetadata(store: Store, key: KeyRecord): Promise<Pick<KeyMetadata, 'ExpirationModel' | 'ValidTo'>> {
   if (key.origin !== 'EXTERNAL' || !key.currentMaterialId) return {};
   const d = await store.rotations.getDetails(key.keyId, key.currentMaterialId);
   if (!d?.expirationModel) return {};
-  return d.validTo === undefined ? { ExpirationModel: d.expirationModel } : { ExpirationModel: d.expirationModel, ValidTo: toEpochSeconds(d.validTo) };
+  const validTo = await earliestExpiry(store, key.keyId);
+  return validTo === undefined ? { ExpirationModel: d.expirationModel } : { ExpirationModel: d.expirationModel, ValidTo: toEpochSeconds(validTo) };
+}
+
+async function earliestExpiry(store: Store, keyId: string): Promise<number | undefined> {
+  let earliest: number | undefined;
+  for (let after: string | undefined; ; ) {
+    const page = await store.rotations.listMaterials(keyId, false, { limit: 1000, after });
+    for (const m of page.items) {
+      const t = m.details?.validTo;
+      if (t !== undefined && (earliest === undefined || t < earliest)) earliest = t;
+    }
+    if (page.next === undefined) return earliest;
+    after = page.next;
+  }
 }

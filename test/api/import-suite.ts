@@ -197,6 +197,17 @@ export function importSuite(label: string, options: () => TestServerOptions | Pr
       expect((await describeKey(id)).KeyState).toBe('PendingImport');
     });
 
+    it('reports as ValidTo the earliest expiry of any of the key’s materials, not only the current one', async () => {
+      const { id } = await externalKey();
+      const validTo = new Date(Math.floor((clock.now() + 48 * HOUR) / 1000) * 1000);
+      await importInto(id, ssl.newMaterial('E1.bin'), 'RSAES_OAEP_SHA_256', { ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidTo: validTo });
+      await importInto(id, ssl.newMaterial('E2.bin'), 'RSAES_OAEP_SHA_256', { ImportType: 'NEW_KEY_MATERIAL', ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' });
+      await kms.send(new RotateKeyOnDemandCommand({ KeyId: id }));
+      const md = await describeKey(id);
+      expect(md.ExpirationModel).toBe('KEY_MATERIAL_DOES_NOT_EXPIRE');
+      expect(md.ValidTo?.getTime()).toBe(validTo.getTime());
+    });
+
     it('expires material at ValidTo: the scheduler deletes it and the key goes to PendingImport until re-imported', async () => {
       const { id, arn } = await externalKey();
       const material = ssl.newMaterial('Expiring.bin');
