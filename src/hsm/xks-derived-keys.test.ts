@@ -143,4 +143,14 @@ describe('XksDerivedKeys', () => {
     expect(keys.forDecrypt(ref('a'), foreign)?.handle.toString()).toBe('key-3');
     expect(state.destroyed).toEqual([]);
   });
+
+  it('adopts a nonce once when two decrypts of it miss at the same time, leaving no second key behind', async () => {
+    const { state, token } = fakeToken();
+    const keys = new XksDerivedKeys(token, materials, 10);
+    const foreign = Buffer.alloc(16, 0xcd);
+    await Promise.all([keys.adopt(ref('a'), foreign), keys.adopt(ref('a'), foreign)]);
+    expect(state.derived).toHaveLength(1);
+    expect([...state.live]).toStrictEqual(['key-1']);
+    expect(keys.size).toBe(1);
+  });
 });

@@ -60,6 +60,10 @@ export interface DerivedKeyLease {
   release(): void;
 }
 
+function cacheKeyOf(material: string, nonce: Buffer): string {
+  return `${material}/${nonce.toString('hex')}`;
+}
+
 export class XksDerivedKeys {
   /** materialKey → the key encrypting now. */
   private readonly current = new Map<string, DerivedKey>();
@@ -99,8 +103,7 @@ export class XksDerivedKeys {
 
   /** The cached key for (ref, nonce), or undefined (the caller derives a one-time key). */
   forDecrypt(ref: MaterialRef, nonce: Buffer): DerivedKeyLease | undefined {
-    const cacheKey = `${materialKey(ref)}/${nonce.toString('hex')}`;
-    const key = this.cache.get(cacheKey);
+    const key = this.cache.get(cacheKeyOf(materialKey(ref), nonce));
     if (!key) return undefined;
     if (key.generation !== this.token.generation) {
       this.drop(key);
@@ -116,13 +119,7 @@ export class XksDerivedKeys {
    * metadata cannot fill the cache. Call inside a pool operation, like forEncrypt.
    */
   async adopt(ref: MaterialRef, nonce: Buffer): Promise<void> {
-    const material = materialKey(ref);
-    const existing = this.cache.get(`${material}/${nonce.toString('hex')}`);
-    if (existing && existing.generation === this.token.generation) return;
-    if (existing) this.drop(existing);
-    const key = await this.derive(material, ref, nonce);
-    // Decrypt only: this process did not draw the nonce, so it never encrypts under it.
-    key.uses = this.maxUses;
+    await this.derive(materialKey(ref), ref, nonce);
   }
 
   /** The material is being destroyed: so are its derived keys (once no call uses them). */
@@ -167,7 +164,12 @@ export class XksDerivedKeys {
     return deriving;
   }
 
-  private async derive(material: string, ref: MaterialRef, given?: Buffer): Promise<DerivedKey> {
+  /**
+   * A new key under a nonce drawn from the token (for encryption), or under `adopted`, a nonce of
+   * an authenticated ciphertext (decrypt only: this process did not draw it, so it never encrypts
+   * under it; an entry already cached for it is kept).
+   */
+  private async derive(material: string, ref: MaterialRef, adopted?: Buffer): Promise<DerivedKey> {
     const generation = this.token.generation;
     const lease = await this.materials.lease(ref);
     try {
@@ -176,17 +178,24 @@ export class XksDerivedKeys {
         // device-class code makes the runtime retry the whole operation in the new generation.
         throw new SyntheticCkrError(CKR_KEY_HANDLE_INVALID, 'CKR_KEY_HANDLE_INVALID (token recovered during the derive)');
       }
+      if (adopted) {
+        // Checked after the await: a concurrent adoption of the same nonce may have won, and a
+        // second entry under one cache key would replace the first without destroying it.
+        const cached = this.cache.get(cacheKeyOf(material, adopted));
+        if (cached && cached.generation === generation) return cached;
+        if (cached) this.drop(cached);
+      }
       const { p } = this.token;
       const anchor = this.token.anchor();
-      const nonce = given ? Buffer.from(given) : p.C_GenerateRandom(anchor, Buffer.alloc(XKS_DERIVATION_NONCE_BYTES));
+      const nonce = adopted ? Buffer.from(adopted) : p.C_GenerateRandom(anchor, Buffer.alloc(XKS_DERIVATION_NONCE_BYTES));
       const handle = p.C_DeriveKey(anchor, deriveMechanism(perNonceDerivationInput(nonce)), lease.handle, reusableDerivedKeyTemplate());
       const key: DerivedKey = {
-        cacheKey: `${material}/${nonce.toString('hex')}`,
+        cacheKey: cacheKeyOf(material, nonce),
         material,
         nonce,
         handle,
         generation,
-        uses: 0,
+        uses: adopted ? this.maxUses : 0,
         leases: 0,
         evicted: false,
         destroyed: false,
