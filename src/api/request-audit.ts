@@ -172,19 +172,15 @@ export class RequestAuditor {
   }
 }
 
-const KMS_RESOURCE_ACCOUNT = /^arn:[^:]+:kms:[^:]*:(\d{12}):(?:key|alias)\//;
-
 /**
  * The record as each account receives it: calls on a key of another account are logged in the
  * caller's and in the key owner's account (reference §6), each copy with its own eventID, the
  * owner's under its recipientAccountId, both with one sharedEventID (as CloudTrail does).
  */
 function deliveries(event: CloudTrailEvent): CloudTrailEvent[] {
+  // Each resource already names its account (audit/build.ts resourcesOf, from the parsed ARN).
   const owners = new Set<string>();
-  for (const r of event.resources ?? []) {
-    const account = KMS_RESOURCE_ACCOUNT.exec(r.ARN)?.[1];
-    if (account !== undefined && account !== event.recipientAccountId) owners.add(account);
-  }
+  for (const r of event.resources ?? []) if (r.accountId !== event.recipientAccountId) owners.add(r.accountId);
   if (owners.size === 0 || event.recipientAccountId === undefined) return [event];
   const sharedEventID = randomUUID();
   const caller = { ...event, sharedEventID };

@@ -9,6 +9,7 @@
 import { sha256Hex } from './canonical.js';
 import { GENESIS_HASH } from './canonical.js';
 import { indexColumns, parseRecordBody, type RecordEnvelope } from './chain.js';
+import { parseKmsArn } from '../kms/model/arn.js';
 import type { ChainItem, ChainSource, Problem } from './verify-types.js';
 
 export interface RecordWalk {
@@ -55,8 +56,8 @@ function columnMismatch(item: ChainItem, env: RecordEnvelope): string | undefine
 
 /**
  * One index row per resource ARN of the record and nothing else, each with the name the
- * ResourceName lookup matches: the ARN's resource part, `key/` dropped (AuditResourceRow). The
- * verifier recomputes the name itself rather than trusting the writer's code.
+ * ResourceName lookup matches (AuditResourceRow): the key id, or the alias name. The verifier
+ * derives the name from the parsed ARN rather than trusting the writer's code.
  */
 function sameResourceRows(rows: ReadonlyArray<{ arn: string; name: string }>, arns: readonly string[]): boolean {
   const expected = [...new Set(arns)].sort();
@@ -64,9 +65,9 @@ function sameResourceRows(rows: ReadonlyArray<{ arn: string; name: string }>, ar
   return JSON.stringify(stored) === JSON.stringify(expected) && rows.every((r) => r.name === resourceNameOf(r.arn));
 }
 
-function resourceNameOf(arn: string): string {
-  const resource = arn.split(':').slice(5).join(':');
-  return resource.startsWith('key/') ? resource.slice(4) : resource;
+function resourceNameOf(arn: string): string | undefined {
+  const parsed = parseKmsArn(arn);
+  return parsed?.kind === 'key' ? parsed.keyId : parsed?.aliasName;
 }
 
 async function* withNext<T>(it: AsyncIterable<T>): AsyncGenerator<[T, T | undefined]> {
