@@ -31,9 +31,10 @@ interface Pending {
   time: number;
   encoded: string;
   settled: boolean;
-  /** fail() marked the event auditResponseWithheld (its caller got an error). */
-  withheld: boolean;
-  /** The encoding handed to the last write: what the store holds if that write committed. */
+  /**
+   * The encoding handed to the last write: what the store holds if that write committed. It
+   * differs from `encoded` only once fail() has marked the event auditResponseWithheld.
+   */
   written?: string;
   resolve(): void;
   reject(e: Error): void;
@@ -117,7 +118,7 @@ export class AuditLog {
       return Promise.reject(new AuditUnavailableError(`the audit record cannot be encoded: ${e instanceof Error ? e.message : String(e)}`));
     }
     return new Promise<void>((resolve, reject) => {
-      const p: Pending = { event, time, encoded, settled: false, withheld: false, resolve, reject };
+      const p: Pending = { event, time, encoded, settled: false, resolve, reject };
       p.timer = setTimeout(() => {
         this.fail(p, new AuditUnavailableError(`the audit record was not durable within ${this.o.writeTimeoutMs} ms`));
         this.unhealthy('audit write timed out');
@@ -238,7 +239,6 @@ export class AuditLog {
       const extra = (p.event.additionalEventData ?? {}) as Record<string, unknown>;
       p.event.additionalEventData = { ...(extra as object), auditResponseWithheld: true } as CloudTrailEvent['additionalEventData'];
       p.encoded = canonicalJson(p.event);
-      p.withheld = true;
     }
     p.reject(e);
   }
@@ -251,7 +251,7 @@ export class AuditLog {
    * did not get.
    */
   private noteWithheld(batch: readonly Pending[]): void {
-    const late = batch.filter((p) => p.withheld && p.written !== p.encoded);
+    const late = batch.filter((p) => p.written !== undefined && p.written !== p.encoded);
     const byAccount = new Map<string | undefined, { region: string; eventIds: string[] }>();
     for (const p of late) {
       const account = p.event.recipientAccountId;
