@@ -4,6 +4,7 @@
  * decision of what an ImportKeyMaterial call is, taken once the token has told us the material id.
  */
 import type { KeyRecord } from './model/key.js';
+import type { ExpirationModel } from './model/lifecycle.js';
 import type { ImportKeyMaterialRequest, KeyMetadata } from './model/api-shapes.js';
 import type { Store } from './ports/store.js';
 import type { MaterialView } from './ports/store-rotations.js';
@@ -72,21 +73,19 @@ export function importKindFor(
  */
 export async function importedMaterialMetadata(store: Store, key: KeyRecord): Promise<Pick<KeyMetadata, 'ExpirationModel' | 'ValidTo'>> {
   if (key.origin !== 'EXTERNAL' || !key.currentMaterialId) return {};
-  const d = await store.rotations.getDetails(key.keyId, key.currentMaterialId);
-  if (!d?.expirationModel) return {};
-  const validTo = await earliestExpiry(store, key.keyId);
-  return validTo === undefined ? { ExpirationModel: d.expirationModel } : { ExpirationModel: d.expirationModel, ValidTo: toEpochSeconds(validTo) };
-}
-
-async function earliestExpiry(store: Store, keyId: string): Promise<number | undefined> {
-  let earliest: number | undefined;
+  // One pass over the key's materials gives both: the current one's model, everyone's expiry.
+  let model: ExpirationModel | undefined;
+  let validTo: number | undefined;
   for (let after: string | undefined; ; ) {
-    const page = await store.rotations.listMaterials(keyId, false, { limit: 1000, after });
-    for (const m of page.items) {
-      const t = m.details?.validTo;
-      if (t !== undefined && (earliest === undefined || t < earliest)) earliest = t;
+    const page = await store.rotations.listMaterials(key.keyId, false, { limit: 1000, after });
+    for (const { material, details } of page.items) {
+      if (material.materialId === key.currentMaterialId) model = details?.expirationModel;
+      const t = details?.validTo;
+      if (t !== undefined && (validTo === undefined || t < validTo)) validTo = t;
     }
-    if (page.next === undefined) return earliest;
+    if (page.next === undefined) break;
     after = page.next;
   }
+  if (!model) return {};
+  return validTo === undefined ? { ExpirationModel: model } : { ExpirationModel: model, ValidTo: toEpochSeconds(validTo) };
 }
