@@ -12,7 +12,6 @@
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-
 import { intVar, type Env } from './int-var.js';
 
 export class AuditConfigError extends Error {}

@@ -6,7 +6,6 @@ import { resolve, join } from 'node:path';
 import type { Config } from './types.js';
 import { xksListenerFromEnv } from './xks.js';
 import { auditFromEnv } from './audit.js';
-
 import { intVar, type Env } from './int-var.js';
 
 export class ConfigError extends Error {}

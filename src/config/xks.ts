@@ -21,7 +21,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-
 import { intVar, type Env } from './int-var.js';
 
 export class XksConfigError extends Error {}
